@@ -1,0 +1,82 @@
+"""Argon2id password hashing (off the event loop) and the password policy."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher as Argon2Hasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from zxcvbn import zxcvbn
+
+MIN_LENGTH = 8
+MAX_LENGTH = 128
+# zxcvbn scores 0 (guessable in a few tries) to 4; below 2 is a well-known or guessable password.
+MIN_STRENGTH_SCORE = 2
+
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class PolicyViolation:
+    """Why a password was refused: `too_long` means it was never looked at further."""
+
+    message: str
+    too_weak: bool
+
+
+def check_password_policy(password: str, user_inputs: list[str]) -> PolicyViolation | None:
+    """8 to 128 characters with letters and digits, and not well-known or guessable.
+
+    `user_inputs` (username, email, shop name) count as guessable words.
+    """
+    if len(password) > MAX_LENGTH:
+        return PolicyViolation(f"Use at most {MAX_LENGTH} characters.", too_weak=False)
+    if len(password) < MIN_LENGTH:
+        return PolicyViolation(f"Use at least {MIN_LENGTH} characters.", too_weak=True)
+    if not (_LETTER.search(password) and _DIGIT.search(password)):
+        return PolicyViolation("Use both letters and digits.", too_weak=True)
+    inputs = [word for word in user_inputs if word]
+    if zxcvbn(password, user_inputs=inputs)["score"] < MIN_STRENGTH_SCORE:
+        return PolicyViolation(
+            "This password is too common or too easy to guess; choose another.", too_weak=True
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class Verification:
+    valid: bool
+    new_hash: str | None = None  # set when the stored hash used older parameters
+
+
+class PasswordHasher:
+    """Hashes and verifies in a worker thread, so sign-ins never stall the event loop."""
+
+    def __init__(self, time_cost: int, memory_cost_kib: int, parallelism: int) -> None:
+        self._argon2 = Argon2Hasher(
+            time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism
+        )
+        # Verified against when the account does not exist, so that a failed
+        # sign-in costs the same time whether or not the username is known.
+        self._decoy_hash = self._argon2.hash("decoy password that matches nothing")
+        self.calls = 0
+
+    async def hash(self, password: str) -> str:
+        self.calls += 1
+        return await asyncio.to_thread(self._argon2.hash, password)
+
+    async def verify(self, stored_hash: str | None, password: str) -> Verification:
+        self.calls += 1
+        return await asyncio.to_thread(self._verify, stored_hash or self._decoy_hash, password)
+
+    def _verify(self, stored_hash: str, password: str) -> Verification:
+        try:
+            self._argon2.verify(stored_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return Verification(valid=False)
+        if self._argon2.check_needs_rehash(stored_hash):
+            return Verification(valid=True, new_hash=self._argon2.hash(password))
+        return Verification(valid=True)

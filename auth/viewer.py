@@ -1,0 +1,48 @@
+"""Who is calling: the signed-in admin or shop user, or nobody."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from models import AdminUser, ShopUser
+
+
+class Role(str, Enum):
+    ADMIN = "ADMIN"
+    CUSTOMER = "CUSTOMER"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    session_id: int
+    admin: AdminUser | None = None
+    shop_user: ShopUser | None = None
+
+    @property
+    def role(self) -> Role:
+        return Role.ADMIN if self.admin is not None else Role.CUSTOMER
+
+    @property
+    def is_staff(self) -> bool:
+        return self.admin is not None
+
+    @property
+    def label(self) -> str:
+        if self.admin is not None:
+            return self.admin.email
+        assert self.shop_user is not None
+        return self.shop_user.username
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The viewer (or None) together with where the call came from, for audit and limits."""
+
+    viewer: Viewer | None
+    client_address: str | None = None
+    request_id: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.viewer is not None and self.viewer.is_staff

@@ -1,0 +1,52 @@
+"""Tortoise models of Gatehouse, one module per aggregate.
+
+Models hold data, normalisation and database constraints; the use cases live
+in `resolvers/`.
+"""
+
+from __future__ import annotations
+
+from models.accounts import AdminUser, ShopUser, ShopUserStatus
+from models.audit import ActorKind, AuditEvent
+from models.debtors import ContactPerson, Debtor
+from models.outbox import OutboxMessage, OutboxStatus
+from models.registrations import (
+    RegistrationAnswer,
+    RegistrationRequest,
+    RegistrationStatus,
+)
+from models.sessions import OneTimeToken, Session, TokenPurpose
+from models.shops import ApprovalMode, RegistrationField, Shop
+
+# The modules Tortoise scans for models; aerich keeps its own table beside them.
+MODEL_MODULES = [
+    "models.shops",
+    "models.debtors",
+    "models.accounts",
+    "models.sessions",
+    "models.registrations",
+    "models.outbox",
+    "models.audit",
+]
+
+__all__ = [
+    "MODEL_MODULES",
+    "ActorKind",
+    "AdminUser",
+    "ApprovalMode",
+    "AuditEvent",
+    "ContactPerson",
+    "Debtor",
+    "OneTimeToken",
+    "OutboxMessage",
+    "OutboxStatus",
+    "RegistrationAnswer",
+    "RegistrationField",
+    "RegistrationRequest",
+    "RegistrationStatus",
+    "Session",
+    "Shop",
+    "ShopUser",
+    "ShopUserStatus",
+    "TokenPurpose",
+]

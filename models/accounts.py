@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.debtors import ContactPerson
+from models.normalise import normalise_email, username_key
+from models.shops import Shop
+
+
+class ShopUserStatus(str, Enum):
+    INVITED = "INVITED"
+    ACTIVE = "ACTIVE"
+    EXCLUDED = "EXCLUDED"
+
+
+class AdminUser(Model):
+    """Staff of the shops (role ADMIN)."""
+
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)
+    name = fields.CharField(max_length=200, null=True)
+    password_hash = fields.CharField(max_length=255)
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_login_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "admin_user"
+        ordering = ["id"]
+
+    async def save(self, *args, **kwargs) -> None:
+        self.email = normalise_email(self.email)
+        await super().save(*args, **kwargs)
+
+
+class ShopUser(Model):
+    """A customer's login to one shop, attached to one contact person (role CUSTOMER)."""
+
+    id = fields.IntField(primary_key=True)
+    shop: fields.ForeignKeyRelation[Shop] = fields.ForeignKeyField(
+        "models.Shop", related_name="users", on_delete=fields.CASCADE
+    )
+    shop_id: int
+    contact: fields.ForeignKeyRelation[ContactPerson] = fields.ForeignKeyField(
+        "models.ContactPerson", related_name="shop_users", on_delete=fields.CASCADE
+    )
+    contact_id: int
+    username = fields.CharField(max_length=150)
+    # The database enforces "unique per shop, ignoring case" on this column.
+    username_key = fields.CharField(max_length=150)
+    password_hash = fields.CharField(max_length=255, null=True)
+    language = fields.CharField(max_length=8)
+    may_be_excluded = fields.BooleanField(default=True)
+    excluded = fields.BooleanField(default=False)
+    exclusion_reason = fields.TextField(null=True)
+    excluded_since = fields.DatetimeField(null=True)
+    excluded_until = fields.DatetimeField(null=True)
+    must_change_password = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    activated_at = fields.DatetimeField(null=True)
+    password_changed_at = fields.DatetimeField(null=True)
+    last_login_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "shop_user"
+        unique_together = (("shop", "username_key"), ("shop", "contact"))
+        ordering = ["id"]
+
+    async def save(self, *args, **kwargs) -> None:
+        self.username = self.username.strip()
+        self.username_key = username_key(self.username)
+        await super().save(*args, **kwargs)
+
+    def is_excluded_at(self, moment: datetime) -> bool:
+        """An exclusion with an end date lifts by itself once that date has passed."""
+        if not self.excluded:
+            return False
+        return self.excluded_until is None or self.excluded_until > moment
+
+    def status_at(self, moment: datetime) -> ShopUserStatus:
+        if self.is_excluded_at(moment):
+            return ShopUserStatus.EXCLUDED
+        if self.password_hash is None:
+            return ShopUserStatus.INVITED
+        return ShopUserStatus.ACTIVE

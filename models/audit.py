@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from enum import Enum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ActorKind(str, Enum):
+    ADMIN = "ADMIN"
+    CUSTOMER = "CUSTOMER"
+    ANONYMOUS = "ANONYMOUS"
+    SYSTEM = "SYSTEM"
+
+
+class AuditEvent(Model):
+    """Who did what to which object, when and from where. Never updated, never deleted."""
+
+    id = fields.IntField(primary_key=True)
+    occurred_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    actor_kind = fields.CharEnumField(ActorKind, max_length=16)
+    actor_id = fields.IntField(null=True)
+    # Kept as text so the log still reads after the actor is deleted.
+    actor_label = fields.CharField(max_length=254, null=True)
+    action = fields.CharField(max_length=64, db_index=True)
+    object_type = fields.CharField(max_length=64, null=True)
+    object_id = fields.IntField(null=True)
+    client_address = fields.CharField(max_length=64, null=True)
+    details: dict = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "audit_event"
+        ordering = ["-id"]

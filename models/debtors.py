@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.normalise import normalise_email
+
+if TYPE_CHECKING:
+    from models.accounts import ShopUser
+
+
+class Debtor(Model):
+    """A customer company."""
+
+    id = fields.IntField(primary_key=True)
+    number = fields.CharField(max_length=32, unique=True)
+    name = fields.CharField(max_length=200, db_index=True)
+    email = fields.CharField(max_length=254, null=True, db_index=True)
+    phone = fields.CharField(max_length=64, null=True)
+    vat_number = fields.CharField(max_length=32, null=True, db_index=True)
+    address = fields.TextField(null=True)
+    price_list_tags: list[str] = fields.JSONField(default=list)
+    # Overrides of the shop's order rules; null means "the shop's".
+    minimum_order_amount = fields.DecimalField(max_digits=14, decimal_places=2, null=True)
+    checkout_payment_limit = fields.DecimalField(max_digits=14, decimal_places=2, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    contacts: fields.ReverseRelation[ContactPerson]
+
+    class Meta:
+        table = "debtor"
+        ordering = ["id"]
+
+    async def save(self, *args, **kwargs) -> None:
+        self.email = normalise_email(self.email)
+        await super().save(*args, **kwargs)
+
+
+class ContactPerson(Model):
+    """A person of a debtor, who may be given shop users."""
+
+    id = fields.IntField(primary_key=True)
+    debtor: fields.ForeignKeyRelation[Debtor] = fields.ForeignKeyField(
+        "models.Debtor", related_name="contacts", on_delete=fields.CASCADE
+    )
+    debtor_id: int
+    first_name = fields.CharField(max_length=100)
+    last_name = fields.CharField(max_length=100)
+    email = fields.CharField(max_length=254, null=True, db_index=True)
+    phone = fields.CharField(max_length=64, null=True)
+    language = fields.CharField(max_length=8)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    shop_users: fields.ReverseRelation[ShopUser]
+
+    class Meta:
+        table = "contact_person"
+        ordering = ["id"]
+
+    async def save(self, *args, **kwargs) -> None:
+        self.email = normalise_email(self.email)
+        await super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from enum import Enum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.accounts import AdminUser, ShopUser
+
+
+class Session(Model):
+    """A signed-in browser or client. Only the token's hash is stored."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    admin: fields.ForeignKeyNullableRelation[AdminUser] = fields.ForeignKeyField(
+        "models.AdminUser", related_name="sessions", null=True, on_delete=fields.CASCADE
+    )
+    admin_id: int | None
+    shop_user: fields.ForeignKeyNullableRelation[ShopUser] = fields.ForeignKeyField(
+        "models.ShopUser", related_name="sessions", null=True, on_delete=fields.CASCADE
+    )
+    shop_user_id: int | None
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField(db_index=True)
+    client_address = fields.CharField(max_length=64, null=True)
+
+    class Meta:
+        table = "session"
+
+
+class TokenPurpose(str, Enum):
+    INVITATION = "INVITATION"
+    PASSWORD_RESET = "PASSWORD_RESET"
+
+
+class OneTimeToken(Model):
+    """An invitation or password-reset link: single use, expiring, stored hashed."""
+
+    id = fields.IntField(primary_key=True)
+    purpose = fields.CharEnumField(TokenPurpose, max_length=16)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    shop_user: fields.ForeignKeyRelation[ShopUser] = fields.ForeignKeyField(
+        "models.ShopUser", related_name="one_time_tokens", on_delete=fields.CASCADE
+    )
+    shop_user_id: int
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    # Set when redeemed or superseded; a conditional UPDATE on it makes redemption single-use.
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "one_time_token"

@@ -1,0 +1,47 @@
+"""Writing the audit log: every staff action and every sign-in, successful or not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.models import Model
+
+from auth.viewer import Caller
+from models import ActorKind, AuditEvent
+from resolvers.pagination import Page, newest_first
+
+
+async def record(
+    caller: Caller,
+    action: str,
+    subject: Model | None = None,
+    *,
+    actor_kind: ActorKind | None = None,
+    actor_id: int | None = None,
+    actor_label: str | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """Record `action` by the caller (or the actor named) on `subject`."""
+    viewer = caller.viewer
+    if actor_kind is None:
+        if viewer is None:
+            actor_kind = ActorKind.ANONYMOUS
+        elif viewer.is_staff:
+            actor_kind, actor_id = ActorKind.ADMIN, viewer.admin.id
+        else:
+            actor_kind, actor_id = ActorKind.CUSTOMER, viewer.shop_user.id
+        actor_label = actor_label or (viewer.label if viewer else None)
+    return await AuditEvent.create(
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action=action,
+        object_type=type(subject).__name__ if subject is not None else None,
+        object_id=subject.pk if subject is not None else None,
+        client_address=caller.client_address,
+        details=details,
+    )
+
+
+async def audit_events(first: int | None, after: str | None) -> Page[AuditEvent]:
+    return await newest_first(AuditEvent.all(), first, after)

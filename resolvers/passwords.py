@@ -1,0 +1,36 @@
+"""Checks shared by every use case that sets a password."""
+
+from __future__ import annotations
+
+from auth.passwords import MAX_LENGTH, PasswordHasher, check_password_policy
+from resolvers.errors import ErrorCode, UserInputError
+
+
+def refuse_overlong_password(password: str, field: str) -> None:
+    """Refused before anything is hashed: argon2 over megabytes is a denial of service."""
+    if len(password) > MAX_LENGTH:
+        raise UserInputError.of(
+            ErrorCode.INVALID, f"A password has at most {MAX_LENGTH} characters.", field
+        )
+
+
+async def hash_new_password(
+    passwords: PasswordHasher,
+    password: str,
+    confirmation: str | None,
+    *,
+    user_inputs: list[str],
+    field: str = "password",
+    confirmation_field: str = "passwordConfirmation",
+) -> str:
+    """The hash of a new password that is confirmed and meets the policy."""
+    refuse_overlong_password(password, field)
+    if confirmation is not None and password != confirmation:
+        raise UserInputError.of(
+            ErrorCode.PASSWORD_MISMATCH, "The two passwords differ.", confirmation_field
+        )
+    violation = check_password_policy(password, user_inputs)
+    if violation is not None:
+        code = ErrorCode.PASSWORD_TOO_WEAK if violation.too_weak else ErrorCode.INVALID
+        raise UserInputError.of(code, violation.message, field)
+    return await passwords.hash(password)

@@ -1,0 +1,140 @@
+"""Signing in and out, and changing one's own password."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from auth.sessions import end_session, end_sessions_of_admin, end_sessions_of_shop_user, start_session
+from auth.viewer import Caller, Viewer
+from models import ActorKind, AdminUser, Shop, ShopUser
+from models.normalise import normalise_email, username_key
+from resolvers import audit
+from resolvers.errors import ErrorCode, UserInputError
+from resolvers.passwords import hash_new_password, refuse_overlong_password
+from resolvers.runtime import Runtime
+
+# One message for an unknown account and a wrong password, so neither is revealed.
+BAD_CREDENTIALS = "Unknown account or wrong password."
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str
+    viewer: Viewer
+
+
+async def admin_login(runtime: Runtime, caller: Caller, email: str, password: str) -> SignedIn:
+    refuse_overlong_password(password, "password")
+    admin = await AdminUser.get_or_none(email=normalise_email(email) or "", is_active=True)
+    verification = await runtime.passwords.verify(admin.password_hash if admin else None, password)
+    if admin is None or not verification.valid:
+        await audit.record(
+            caller, "admin.login_failed", admin,
+            actor_kind=ActorKind.ANONYMOUS, actor_label=email[:254],
+        )
+        raise UserInputError.of(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)
+    now = runtime.now()
+    async with in_transaction():
+        if verification.new_hash:
+            admin.password_hash = verification.new_hash
+        admin.last_login_at = now
+        await admin.save(update_fields=["password_hash", "last_login_at"])
+        token, session = await start_session(
+            now=now, lifetime=runtime.session_lifetime, admin=admin,
+            client_address=caller.client_address,
+        )
+        viewer = Viewer(session.id, admin=admin)
+        await audit.record(Caller(viewer, caller.client_address), "admin.login", admin)
+    return SignedIn(token, viewer)
+
+
+async def login(
+    runtime: Runtime, caller: Caller, shop_handle: str, username: str, password: str
+) -> SignedIn:
+    refuse_overlong_password(password, "password")
+    shop_user = (
+        await ShopUser.filter(shop__handle=shop_handle, username_key=username_key(username))
+        .select_related("shop")
+        .first()
+    )
+    verification = await runtime.passwords.verify(
+        shop_user.password_hash if shop_user else None, password
+    )
+    if shop_user is None or shop_user.password_hash is None or not verification.valid:
+        await audit.record(
+            caller, "customer.login_failed", shop_user,
+            actor_kind=ActorKind.ANONYMOUS, actor_label=username[:254], shop=shop_handle[:64],
+        )
+        raise UserInputError.of(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)
+    now = runtime.now()
+    if shop_user.is_excluded_at(now):
+        # Told only to whoever knows the password: a stranger learns nothing.
+        await audit.record(
+            caller, "customer.login_refused_excluded", shop_user,
+            actor_kind=ActorKind.CUSTOMER, actor_id=shop_user.id, actor_label=shop_user.username,
+        )
+        raise UserInputError.of(
+            ErrorCode.ACCOUNT_EXCLUDED, "This account is excluded from signing in for now."
+        )
+    async with in_transaction():
+        if verification.new_hash:
+            shop_user.password_hash = verification.new_hash
+        shop_user.last_login_at = now
+        await shop_user.save(update_fields=["password_hash", "last_login_at"])
+        token, session = await start_session(
+            now=now, lifetime=runtime.session_lifetime, shop_user=shop_user,
+            client_address=caller.client_address,
+        )
+        viewer = Viewer(session.id, shop_user=shop_user)
+        await audit.record(Caller(viewer, caller.client_address), "customer.login", shop_user)
+    return SignedIn(token, viewer)
+
+
+async def logout(caller: Caller) -> None:
+    if caller.viewer is not None:
+        await end_session(caller.viewer.session_id)
+
+
+async def change_password(
+    runtime: Runtime,
+    caller: Caller,
+    current_password: str,
+    new_password: str,
+    new_password_confirmation: str,
+) -> Viewer:
+    """Sets a new password and ends every other session of the same account."""
+    viewer = caller.viewer
+    assert viewer is not None, "the schema lets only signed-in viewers through"
+    account: AdminUser | ShopUser = viewer.admin or viewer.shop_user
+    refuse_overlong_password(current_password, "currentPassword")
+    verification = await runtime.passwords.verify(account.password_hash, current_password)
+    if not verification.valid:
+        raise UserInputError.of(
+            ErrorCode.INVALID_CREDENTIALS, "The current password is wrong.", "currentPassword"
+        )
+    user_inputs = [viewer.label]
+    if isinstance(account, ShopUser):
+        shop = await Shop.get(id=account.shop_id)
+        user_inputs.append(shop.name)
+    new_hash = await hash_new_password(
+        runtime.passwords, new_password, new_password_confirmation,
+        user_inputs=user_inputs, field="newPassword",
+        confirmation_field="newPasswordConfirmation",
+    )
+    now = runtime.now()
+    async with in_transaction():
+        account.password_hash = new_hash
+        if isinstance(account, ShopUser):
+            account.must_change_password = False
+            account.password_changed_at = now
+            await account.save(
+                update_fields=["password_hash", "must_change_password", "password_changed_at"]
+            )
+            await end_sessions_of_shop_user(account.id, keep_session_id=viewer.session_id)
+        else:
+            await account.save(update_fields=["password_hash"])
+            await end_sessions_of_admin(account.id, keep_session_id=viewer.session_id)
+        await audit.record(caller, "password.changed", account)
+    return viewer

@@ -1,0 +1,41 @@
+"""The GraphQL schema of Gatehouse, built once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from schema.masking import MaskUnexpectedErrors
+from schema.query import Query
+from schema.session_mutations import SessionMutations
+from schema.shop_mutations import ShopMutations
+
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_TOKENS = 2000
+
+Mutation = merge_types("Mutation", (SessionMutations, ShopMutations))
+
+
+class GatehouseSchema(strawberry.Schema):
+    def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
+        # MaskUnexpectedErrors logs what is unexpected, with its request id; the
+        # rest (validation, permissions) is the client's business, not the log's.
+        return None
+
+
+schema = GatehouseSchema(
+    query=Query,
+    mutation=Mutation,
+    config=StrawberryConfig(disable_field_suggestions=True),
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        MaskUnexpectedErrors,
+    ],
+)

@@ -1,0 +1,45 @@
+"""The Query root: thin fields that check permission, call a resolver and map the result."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from auth.permissions import IsStaff
+from resolvers import audit, shops
+from resolvers.errors import UserInputError
+from schema.accounts import Viewer, viewer_type
+from schema.audit import AuditEvent
+from schema.errors import ClientInputError
+from schema.node_lookup import resolve_node
+from schema.nodes import Node
+from schema.pagination import Connection, connection
+from schema.shops import Shop
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Who is signed in: staff, a shop user, or null when anonymous.")
+    def viewer(self, info: Info) -> Viewer | None:
+        return viewer_type(info.context.viewer)
+
+    @strawberry.field(
+        description="Any object by global id. A customer sees only its own user, contact, "
+        "debtor and shop; anything else reads as null, like a missing id."
+    )
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await resolve_node(info, id)
+
+    @strawberry.field(permission_classes=[IsStaff], description="All shops (staff).")
+    async def shops(self) -> list[Shop]:
+        return [Shop.from_model(shop) for shop in await shops.list_shops()]
+
+    @strawberry.field(permission_classes=[IsStaff], description="The audit log, newest first.")
+    async def audit_events(
+        self, first: int | None = None, after: str | None = None
+    ) -> Connection[AuditEvent]:
+        try:
+            page = await audit.audit_events(first, after)
+        except UserInputError as error:
+            raise ClientInputError(error) from None
+        return connection(page, AuditEvent.from_model)

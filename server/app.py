@@ -1,0 +1,122 @@
+"""The Starlette application: /graphql, /health, and the lifespan that opens the database."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from auth.passwords import PasswordHasher
+from auth.sessions import viewer_for_token
+from resolvers.runtime import Runtime
+from schema import schema
+from schema.context import Context, CookiePolicy
+from server.database import database
+from server.settings import Settings
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    return Runtime(
+        passwords=PasswordHasher(
+            time_cost=settings.argon2_time_cost,
+            memory_cost_kib=settings.argon2_memory_cost_kib,
+            parallelism=settings.argon2_parallelism,
+        ),
+        session_lifetime=settings.session_lifetime,
+        invitation_lifetime=settings.invitation_lifetime,
+        password_reset_lifetime=settings.password_reset_lifetime,
+        public_url=settings.public_url,
+        admin_url=settings.admin_url,
+    )
+
+
+def bearer_token(request: Request) -> str | None:
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    return credentials.strip() or None if scheme.lower() == "bearer" else None
+
+
+class GatehouseGraphQL(GraphQL):
+    def __init__(self, runtime: Runtime, cookie: CookiePolicy, *, debug: bool) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if debug else None)
+        self.runtime = runtime
+        self.cookie = cookie
+
+    async def get_context(self, request: Request, response: Response) -> Context:
+        token = bearer_token(request) or request.cookies.get(self.cookie.name)
+        request_id = uuid.uuid4().hex
+        response.headers["X-Request-Id"] = request_id
+        return Context(
+            request=request,
+            response=response,
+            runtime=self.runtime,
+            cookie=self.cookie,
+            request_id=request_id,
+            viewer=await viewer_for_token(token, self.runtime.now()),
+            client_address=request.client.host if request.client else None,
+        )
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    runtime: Runtime
+
+
+def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
+    """The application for `settings`.
+
+    `manage_database=False` leaves opening the database to the caller (the
+    tests open one per test, in their own task).
+    """
+    settings = settings or Settings.from_environ()
+    runtime = build_runtime(settings)
+    cookie = CookiePolicy(
+        name=settings.cookie_name,
+        secure=settings.cookie_secure,
+        max_age_seconds=int(settings.session_lifetime.total_seconds()),
+    )
+    graphql = GatehouseGraphQL(runtime, cookie, debug=settings.debug)
+
+    async def health(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if not manage_database:
+            yield
+            return
+        async with database(settings.database_url):
+            yield
+
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+                allow_credentials=True,
+                max_age=600,
+            )
+        )
+    app = Starlette(
+        debug=False,
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/health", health, methods=["GET"]),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )
+    app.state.gatehouse = AppState(settings=settings, runtime=runtime)
+    return app

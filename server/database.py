@@ -1,0 +1,69 @@
+"""The Tortoise configuration and the migrations that bring a database up to date."""
+
+from __future__ import annotations
+
+import os
+from contextlib import asynccontextmanager
+from pathlib import Path
+from collections.abc import AsyncIterator
+
+from tortoise import Tortoise
+
+from models import MODEL_MODULES
+
+MIGRATIONS_LOCATION = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def connection_name(database_url: str) -> str:
+    """The connection is named for its engine.
+
+    Tortoise caches compiled INSERT statements per connection name for the whole
+    process, so a process that talks to SQLite and then PostgreSQL (the test
+    suite) would send SQLite's SQL to PostgreSQL under one shared name.
+    """
+    return "sqlite" if database_url.startswith("sqlite") else "postgres"
+
+
+def tortoise_config(database_url: str) -> dict:
+    name = connection_name(database_url)
+    return {
+        "connections": {name: database_url},
+        "apps": {
+            "models": {
+                "models": [*MODEL_MODULES, "aerich.models"],
+                "default_connection": name,
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+# What `aerich -c aerich.toml …` reads when a developer makes a new migration.
+AERICH_CONFIG = tortoise_config(os.environ.get("GATEHOUSE_DATABASE_URL", "sqlite://gatehouse.sqlite3"))
+
+
+async def apply_migrations(database_url: str) -> list[str]:
+    """Apply every migration not yet applied; returns the names of those applied."""
+    from aerich import Command
+
+    command = Command(tortoise_config(database_url), app="models", location=MIGRATIONS_LOCATION)
+    async with command:
+        await command.init()
+        return await command.upgrade(run_in_transaction=True)
+
+
+@asynccontextmanager
+async def database(database_url: str, *, global_fallback: bool = True) -> AsyncIterator[None]:
+    """Tortoise connected to `database_url` for the duration of the block.
+
+    Under uvicorn the lifespan and the requests run in different tasks, so the
+    server asks for Tortoise's global fallback context.
+    """
+    await Tortoise.init(
+        config=tortoise_config(database_url), _enable_global_fallback=global_fallback
+    )
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()

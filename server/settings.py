@@ -1,0 +1,73 @@
+"""Settings, read once from the environment (see the table in API.md and README.md)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from starlette.config import Config
+from starlette.datastructures import CommaSeparatedStrings
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite://gatehouse.sqlite3"
+    debug: bool = False
+    public_url: str = "http://127.0.0.1:8000"
+    admin_url: str = "http://127.0.0.1:8000"
+    cookie_secure: bool = True
+    cors_origins: tuple[str, ...] = ()
+    mail_backend: str = "console"
+    mail_from: str = "gatehouse@localhost"
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    rate_limit_storage: str = "memory://"
+    rate_limits: str = ""
+    session_lifetime: timedelta = timedelta(days=14)
+    invitation_lifetime: timedelta = timedelta(days=7)
+    password_reset_lifetime: timedelta = timedelta(hours=1)
+    # OWASP's argon2id parameters: 19 MiB, 2 passes, 1 lane.
+    argon2_time_cost: int = 2
+    argon2_memory_cost_kib: int = 19 * 1024
+    argon2_parallelism: int = 1
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_query_tokens: int = 2000
+    cookie_name: str = "gatehouse_session"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        config = Config(environ=dict(os.environ if environ is None else environ))
+        public_url = config("GATEHOUSE_PUBLIC_URL", default=cls.public_url).rstrip("/")
+        return cls(
+            database_url=config("GATEHOUSE_DATABASE_URL", default=cls.database_url),
+            debug=config("GATEHOUSE_DEBUG", cast=bool, default=False),
+            public_url=public_url,
+            admin_url=config("GATEHOUSE_ADMIN_URL", default=public_url).rstrip("/"),
+            cookie_secure=config("GATEHOUSE_COOKIE_SECURE", cast=bool, default=True),
+            cors_origins=tuple(
+                config("GATEHOUSE_CORS_ORIGINS", cast=CommaSeparatedStrings, default="")
+            ),
+            mail_backend=config("GATEHOUSE_MAIL_BACKEND", default=cls.mail_backend),
+            mail_from=config("GATEHOUSE_MAIL_FROM", default=cls.mail_from),
+            smtp_host=config("GATEHOUSE_SMTP_HOST", default=cls.smtp_host),
+            smtp_port=config("GATEHOUSE_SMTP_PORT", cast=int, default=cls.smtp_port),
+            smtp_username=config("GATEHOUSE_SMTP_USERNAME", default=None),
+            smtp_password=config("GATEHOUSE_SMTP_PASSWORD", default=None),
+            smtp_starttls=config("GATEHOUSE_SMTP_STARTTLS", cast=bool, default=False),
+            rate_limit_storage=config(
+                "GATEHOUSE_RATE_LIMIT_STORAGE", default=cls.rate_limit_storage
+            ),
+            rate_limits=config("GATEHOUSE_RATE_LIMITS", default=""),
+            argon2_time_cost=config("GATEHOUSE_ARGON2_TIME_COST", cast=int, default=2),
+            argon2_memory_cost_kib=config(
+                "GATEHOUSE_ARGON2_MEMORY_KIB", cast=int, default=19 * 1024
+            ),
+            argon2_parallelism=config("GATEHOUSE_ARGON2_PARALLELISM", cast=int, default=1),
+        )

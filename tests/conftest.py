@@ -1,0 +1,133 @@
+"""Fixtures: every database test runs on SQLite and on a throwaway PostgreSQL cluster."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+from tortoise import Tortoise
+
+from server.app import create_app
+from server.database import apply_migrations, connection_name, database
+from server.settings import Settings
+from tests.pg_cluster import PostgresCluster, find_bindir
+
+NO_POSTGRES = (
+    "PostgreSQL binaries not found (looked in /usr/lib/postgresql/*/bin and on PATH): "
+    "the PostgreSQL half of the suite DID NOT RUN. Install them with "
+    "`apt-get install -y postgresql` (CI does)."
+)
+
+
+def run_in_fresh_loop(coroutine: Any) -> Any:
+    """Run a coroutine to completion on its own loop, away from pytest-asyncio's."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster | None]:
+    bindir = find_bindir()
+    if bindir is None:
+        yield None
+        return
+    cluster = PostgresCluster.start(bindir)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres_cluster: PostgresCluster | None,
+) -> str:
+    """A migrated database of each engine, made once per test session."""
+    if request.param == "sqlite":
+        url = f"sqlite://{tmp_path_factory.mktemp('sqlite') / 'gatehouse.sqlite3'}"
+    elif postgres_cluster is None:
+        pytest.skip(NO_POSTGRES)
+    else:
+        url = postgres_cluster.url
+    run_in_fresh_loop(apply_migrations(url))
+    return url
+
+
+def _emptying_sql(url: str) -> str:
+    tables = [
+        model._meta.db_table
+        for model in Tortoise.apps.get_models_iterable()
+        if model._meta.app == "models" and model._meta.db_table != "aerich"
+    ]
+    if connection_name(url) == "postgres":
+        return "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE;"
+    return "".join(f'DELETE FROM "{t}";' for t in tables) + "DELETE FROM sqlite_sequence;"
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[str]:
+    """Tortoise connected to an empty database for this test; yields the URL."""
+    async with database(database_url, global_fallback=False):
+        await Tortoise.get_connection(connection_name(database_url)).execute_script(
+            _emptying_sql(database_url)
+        )
+        yield database_url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return replace(Settings(), database_url=database_url, cookie_secure=False)
+
+
+class GraphQLClient:
+    """Posts GraphQL to the app in-process; keeps cookies like a browser would."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def post(
+        self, query: str, variables: dict | None = None, *, token: str | None = None
+    ) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+
+    async def execute(self, query: str, variables: dict | None = None, **kwargs: Any) -> dict:
+        response = await self.post(query, variables, **kwargs)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def data(self, query: str, variables: dict | None = None, **kwargs: Any) -> dict:
+        """The data of a call that must succeed without GraphQL errors."""
+        body = await self.execute(query, variables, **kwargs)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+
+@pytest.fixture
+async def app(db: str, settings: Settings) -> AsyncIterator[Any]:
+    application = create_app(settings, manage_database=False)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[GraphQLClient]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 4711))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield GraphQLClient(http)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    skipped = terminalreporter.stats.get("skipped", [])
+    if any(NO_POSTGRES in str(report.longrepr) for report in skipped):
+        terminalreporter.write_sep("!", "PostgreSQL tests were SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(NO_POSTGRES, red=True)

@@ -1,0 +1,71 @@
+"""Small factories for test data, with real argon2id hashes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from itertools import count
+
+from argon2 import PasswordHasher
+
+from models import AdminUser, ContactPerson, Debtor, Shop, ShopUser
+
+ADMIN_PASSWORD = "tulip-Harvest-2026"
+CUSTOMER_PASSWORD = "peony-Bouquet-4711"
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+_numbers = count(1)
+
+
+def password_hash(password: str) -> str:
+    return _hasher.hash(password)
+
+
+async def make_admin(email: str = "staff@example.com", password: str = ADMIN_PASSWORD) -> AdminUser:
+    return await AdminUser.create(email=email, name="Staff", password_hash=password_hash(password))
+
+
+async def make_shop(handle: str = "flora", **settings: object) -> Shop:
+    return await Shop.create(handle=handle, name=settings.pop("name", "Flora Wholesale"), **settings)
+
+
+async def make_debtor(name: str = "Bloemen BV", **values: object) -> Debtor:
+    number = values.pop("number", f"T{next(_numbers):05d}")
+    return await Debtor.create(number=number, name=name, **values)
+
+
+async def make_contact(debtor: Debtor, first_name: str = "Anna", **values: object) -> ContactPerson:
+    return await ContactPerson.create(
+        debtor=debtor,
+        first_name=first_name,
+        last_name=values.pop("last_name", "de Vries"),
+        language=values.pop("language", "nl"),
+        **values,
+    )
+
+
+async def make_shop_user(
+    shop: Shop,
+    contact: ContactPerson,
+    username: str = "anna",
+    password: str | None = CUSTOMER_PASSWORD,
+    **values: object,
+) -> ShopUser:
+    return await ShopUser.create(
+        shop=shop,
+        contact=contact,
+        username=username,
+        password_hash=password_hash(password) if password else None,
+        language=values.pop("language", "nl"),
+        **values,
+    )
+
+
+async def make_customer(shop: Shop, username: str = "anna", **values: object) -> ShopUser:
+    """A debtor, its contact and an active shop user of `shop`."""
+    debtor = await make_debtor(
+        minimum_order_amount=values.pop("minimum_order_amount", None),
+        checkout_payment_limit=values.pop("checkout_payment_limit", None),
+    )
+    contact = await make_contact(debtor)
+    return await make_shop_user(shop, contact, username, **values)
+
+
