@@ -42,6 +42,12 @@ class Caller:
     viewer: Viewer | None
     client_address: str | None = None
     request_id: str | None = None
+    # Set for work started by the system itself (the command line, timers), not a person.
+    system_actor: str | None = None
+
+    @classmethod
+    def system(cls, label: str) -> Caller:
+        return cls(viewer=None, system_actor=label)
 
     @property
     def is_staff(self) -> bool:

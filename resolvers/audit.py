@@ -24,7 +24,9 @@ async def record(
     """Record `action` by the caller (or the actor named) on `subject`."""
     viewer = caller.viewer
     if actor_kind is None:
-        if viewer is None:
+        if caller.system_actor is not None:
+            actor_kind, actor_label = ActorKind.SYSTEM, caller.system_actor
+        elif viewer is None:
             actor_kind = ActorKind.ANONYMOUS
         elif viewer.is_staff:
             actor_kind, actor_id = ActorKind.ADMIN, viewer.admin.id

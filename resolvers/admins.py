@@ -1,0 +1,30 @@
+"""Staff accounts."""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from auth.viewer import Caller
+from models import AdminUser
+from resolvers import audit
+from resolvers import validation as check
+from resolvers.passwords import hash_new_password
+from resolvers.runtime import Runtime
+
+
+async def create_admin(
+    runtime: Runtime, caller: Caller, email: str, name: str | None, password: str
+) -> AdminUser:
+    email = check.email_address(email, "email")
+    name = check.optional_text(name, "name", max_length=200)
+    password_hash = await hash_new_password(
+        runtime.passwords, password, None, user_inputs=[email, name or ""]
+    )
+    try:
+        async with in_transaction():
+            admin = await AdminUser.create(email=email, name=name, password_hash=password_hash)
+            await audit.record(caller, "admin.created", admin, email=email)
+    except IntegrityError:
+        raise check.invalid("An admin with this email exists already.", "email") from None
+    return admin

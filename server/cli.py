@@ -1,0 +1,159 @@
+"""The `gatehouse` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+
+from auth.viewer import Caller
+from models import ApprovalMode
+from resolvers import admins, shops
+from resolvers.errors import UserInputError
+from server import demo
+from server.app import build_runtime
+from server.database import apply_migrations, database
+from server.settings import Settings
+
+T = TypeVar("T")
+
+
+def _run(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Runs `work` with the database open."""
+
+    async def main() -> T:
+        async with database(settings.database_url, global_fallback=False):
+            return await work()
+
+    return asyncio.run(main())
+
+
+def _refused(error: UserInputError) -> click.ClickException:
+    lines = [
+        f"{'.'.join(p.field) + ': ' if p.field else ''}{p.message} ({p.code.value})"
+        for p in error.problems
+    ]
+    return click.ClickException("\n".join(lines))
+
+
+@click.group()
+def main() -> None:
+    """Gatehouse: customer accounts of wholesale web shops, over GraphQL."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("tortoise").setLevel(logging.WARNING)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--demo", "with_demo", is_flag=True, help="Load demo data when the database is empty.")
+def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
+    """Serve GraphQL at /graphql (migrating the embedded SQLite database first)."""
+    import uvicorn
+
+    settings = Settings.from_environ()
+    if settings.database_url.startswith("sqlite"):
+        applied = asyncio.run(apply_migrations(settings.database_url))
+        if applied:
+            click.echo(f"Applied migrations: {', '.join(applied)}")
+    if with_demo:
+        _load_demo_if_empty(settings, f"http://{host}:{port}")
+    uvicorn.run(
+        "server.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="debug" if settings.debug else "info",
+    )
+
+
+@main.command()
+def migrate() -> None:
+    """Apply the migrations not yet applied."""
+    settings = Settings.from_environ()
+    applied = asyncio.run(apply_migrations(settings.database_url))
+    click.echo(f"Applied: {', '.join(applied)}" if applied else "The database is up to date.")
+
+
+@main.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", default=None)
+def create_admin(email: str, name: str | None) -> None:
+    """Create a staff account; the password comes from GATEHOUSE_ADMIN_PASSWORD or the terminal."""
+    password = os.environ.get("GATEHOUSE_ADMIN_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    settings = Settings.from_environ()
+    runtime = build_runtime(settings)
+    caller = Caller.system("gatehouse create-admin")
+    try:
+        admin = _run(settings, lambda: admins.create_admin(runtime, caller, email, name, password))
+    except UserInputError as error:
+        raise _refused(error) from None
+    click.echo(f"Admin {admin.email} created.")
+
+
+@main.command("create-shop")
+@click.option("--handle", required=True)
+@click.option("--name", required=True)
+@click.option("--registration/--no-registration", default=False, show_default=True)
+@click.option("--approval", type=click.Choice(["manual", "automatic"]), default="manual", show_default=True)
+@click.option("--notification-email", default=None)
+def create_shop(
+    handle: str, name: str, registration: bool, approval: str, notification_email: str | None
+) -> None:
+    """Open a new shop."""
+    settings = Settings.from_environ()
+    shop_settings = shops.ShopSettings(
+        name=name,
+        registration_enabled=registration,
+        approval_mode=ApprovalMode(approval.upper()),
+        notification_email=notification_email,
+    )
+    caller = Caller.system("gatehouse create-shop")
+    try:
+        shop = _run(settings, lambda: shops.create_shop(caller, handle, shop_settings))
+    except UserInputError as error:
+        raise _refused(error) from None
+    click.echo(f"Shop {shop.handle} created.")
+
+
+@main.command("export-schema")
+def export_schema() -> None:
+    """Print the GraphQL schema (SDL); the repository keeps it as schema.graphql."""
+    from schema import schema
+
+    sys.stdout.write(schema.as_str() + "\n")
+
+
+@main.command("demo")
+def load_demo() -> None:
+    """Load demo data into an empty database and print how to sign in."""
+    settings = Settings.from_environ()
+    if settings.database_url.startswith("sqlite"):
+        asyncio.run(apply_migrations(settings.database_url))
+    if not _load_demo_if_empty(settings, settings.public_url):
+        raise click.ClickException("The database holds data already; demo data goes only into an empty one.")
+
+
+def _load_demo_if_empty(settings: Settings, url: str) -> bool:
+    runtime = build_runtime(settings)
+
+    async def work() -> bool:
+        if await demo.has_data():
+            return False
+        await demo.load_demo(runtime)
+        return True
+
+    loaded = _run(settings, work)
+    if loaded:
+        click.echo(demo.sign_in_help(url))
+    return loaded

@@ -1,0 +1,133 @@
+"""Demo data for a first look: an admin, two shops, debtors, contacts, users, pending requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tortoise.transactions import in_transaction
+
+from models import (
+    AdminUser,
+    ApprovalMode,
+    ContactPerson,
+    Debtor,
+    RegistrationAnswer,
+    RegistrationField,
+    RegistrationRequest,
+    Shop,
+    ShopUser,
+)
+from resolvers.runtime import Runtime
+
+ADMIN_EMAIL = "admin@gatehouse.test"
+ADMIN_PASSWORD = "Gatehouse-demo-2026"
+CUSTOMER_PASSWORD = "Tulips-in-May-42"
+
+
+@dataclass(frozen=True)
+class DemoCustomer:
+    debtor: str
+    number: str
+    first_name: str
+    last_name: str
+    email: str
+    language: str
+    tags: tuple[str, ...]
+
+
+CUSTOMERS = [
+    DemoCustomer("Bloemenhuis Jansen", "10001", "Anna", "Jansen", "anna@bloemenhuis.test", "nl", ("retail",)),
+    DemoCustomer("Fleurs de Lyon", "10002", "Camille", "Martin", "camille@fleurs.test", "fr", ("retail", "export")),
+    DemoCustomer("Blumen Becker", "10003", "Lukas", "Becker", "lukas@blumen-becker.test", "de", ("wholesale",)),
+    DemoCustomer("Green Stems Ltd", "10004", "Oliver", "Smith", "oliver@greenstems.test", "en", ("events",)),
+]
+
+PENDING = [
+    ("Eva Visser", "eva@tuincentrum-visser.test", "Tuincentrum Visser", "nl", "12345678", "Garden centre"),
+    ("Noah Dubois", "noah@atelier-floral.test", "Atelier Floral", "fr", "87654321", "Florist"),
+]
+
+
+async def has_data() -> bool:
+    return await Shop.exists() or await AdminUser.exists()
+
+
+async def load_demo(runtime: Runtime) -> None:
+    """Fills an empty database; call `has_data()` first."""
+    admin_hash = await runtime.passwords.hash(ADMIN_PASSWORD)
+    customer_hash = await runtime.passwords.hash(CUSTOMER_PASSWORD)
+    async with in_transaction():
+        await AdminUser.create(email=ADMIN_EMAIL, name="Demo Admin", password_hash=admin_hash)
+        flora = await Shop.create(
+            handle="flora",
+            name="Flora Wholesale",
+            registration_enabled=True,
+            approval_mode=ApprovalMode.MANUAL,
+            default_price_list_tags=["standard"],
+            minimum_order_amount=Decimal("150.00"),
+            checkout_payment_limit=Decimal("5000.00"),
+            notification_email="sales@flora.test",
+            storefront_url="http://127.0.0.1:3000",
+        )
+        greenhouse = await Shop.create(
+            handle="greenhouse",
+            name="Greenhouse Growers Direct",
+            registration_enabled=True,
+            approval_mode=ApprovalMode.AUTOMATIC,
+            default_price_list_tags=["growers"],
+            minimum_order_amount=Decimal("250.00"),
+            languages=["en", "nl"],
+            notification_email="office@greenhouse.test",
+        )
+        kvk = await RegistrationField.create(
+            shop=flora, key="chamber_of_commerce", label="Chamber of Commerce number", position=1
+        )
+        kind = await RegistrationField.create(
+            shop=flora, key="business_type", label="Type of business", position=2
+        )
+        for index, customer in enumerate(CUSTOMERS):
+            debtor = await Debtor.create(
+                number=customer.number,
+                name=customer.debtor,
+                email=customer.email,
+                price_list_tags=list(customer.tags),
+                checkout_payment_limit=Decimal("2500.00") if index == 0 else None,
+            )
+            contact = await ContactPerson.create(
+                debtor=debtor,
+                first_name=customer.first_name,
+                last_name=customer.last_name,
+                email=customer.email,
+                language=customer.language,
+            )
+            shop = flora if index % 2 == 0 else greenhouse
+            await ShopUser.create(
+                shop=shop,
+                contact=contact,
+                username=customer.email,
+                password_hash=customer_hash,
+                language=customer.language if customer.language in shop.languages else "en",
+            )
+        for name, email, company, language, number, business in PENDING:
+            request = await RegistrationRequest.create(
+                shop=flora, name=name, email=email, company=company, language=language
+            )
+            await RegistrationAnswer.create(
+                request=request, key=kvk.key, label=kvk.label, value=number, position=1
+            )
+            await RegistrationAnswer.create(
+                request=request, key=kind.key, label=kind.label, value=business, position=2
+            )
+
+
+def sign_in_help(url: str) -> str:
+    return "\n".join(
+        [
+            f"Gatehouse demo data is loaded. GraphiQL: {url}/graphql",
+            f"  staff:    adminLogin(input: {{email: \"{ADMIN_EMAIL}\", password: \"{ADMIN_PASSWORD}\"}})",
+            f"  customer: login(input: {{shop: \"flora\", username: \"{CUSTOMERS[0].email}\", "
+            f"password: \"{CUSTOMER_PASSWORD}\"}})",
+            "  shops: flora (manual approval, 2 pending requests), greenhouse (automatic approval)",
+        ]
+    )
