@@ -14,6 +14,7 @@ from resolvers import audit
 from resolvers.errors import ErrorCode, UserInputError
 from resolvers.passwords import hash_new_password, refuse_overlong_password
 from resolvers.runtime import Runtime
+from resolvers.validation import fits_column
 
 # One message for an unknown account and a wrong password, so neither is revealed.
 BAD_CREDENTIALS = "Unknown account or wrong password."
@@ -27,7 +28,12 @@ class SignedIn:
 
 async def admin_login(runtime: Runtime, caller: Caller, email: str, password: str) -> SignedIn:
     refuse_overlong_password(password, "password")
-    admin = await AdminUser.get_or_none(email=normalise_email(email) or "", is_active=True)
+    email_key = normalise_email(email) or ""
+    admin = (
+        await AdminUser.get_or_none(email=email_key, is_active=True)
+        if fits_column(AdminUser, "email", email_key)
+        else None
+    )
     verification = await runtime.passwords.verify(admin.password_hash if admin else None, password)
     if admin is None or not verification.valid:
         await audit.record(
@@ -54,10 +60,13 @@ async def login(
     runtime: Runtime, caller: Caller, shop_handle: str, username: str, password: str
 ) -> SignedIn:
     refuse_overlong_password(password, "password")
+    key = username_key(username)
     shop_user = (
-        await ShopUser.filter(shop__handle=shop_handle, username_key=username_key(username))
+        await ShopUser.filter(shop__handle=shop_handle, username_key=key)
         .select_related("shop")
         .first()
+        if fits_column(Shop, "handle", shop_handle) and fits_column(ShopUser, "username_key", key)
+        else None
     )
     verification = await runtime.passwords.verify(
         shop_user.password_hash if shop_user else None, password

@@ -7,6 +7,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
+from tortoise.models import Model
 
 from resolvers.errors import ErrorCode, UserInputError
 
@@ -14,6 +15,15 @@ _HANDLE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _LANGUAGE = re.compile(r"^[a-z]{2}(?:-[A-Z]{2})?$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 MAX_MONEY = Decimal("999999999999.99")
+
+
+def fits_column(model: type[Model], field: str, value: str) -> bool:
+    """Whether `value` can be stored in (so looked up in) that column.
+
+    Tortoise refuses a filter value longer than its column with an exception;
+    a lookup by an over-long value simply finds nothing.
+    """
+    return len(value) <= model._meta.fields_map[field].max_length
 
 
 def invalid(message: str, *field: str) -> UserInputError:
@@ -38,7 +48,8 @@ def optional_text(value: str | None, field: str, *, max_length: int) -> str | No
 def email_address(value: str, field: str) -> str:
     """A syntactically valid email address, normalised; no DNS look-up."""
     try:
-        result = validate_email(value.strip(), check_deliverability=False)
+        # test_environment admits the reserved .test domain (demo data, staging shops).
+        result = validate_email(value.strip(), check_deliverability=False, test_environment=True)
     except EmailNotValidError:
         raise invalid("Enter a valid email address.", field) from None
     return result.normalized.lower()

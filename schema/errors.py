@@ -62,3 +62,16 @@ class ClientInputError(strawberry.exceptions.StrawberryGraphQLError):
             problem.message,
             extensions={"code": problem.code.value, "field": list(problem.field or ())},
         )
+
+
+def refusals_as_errors(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """For query fields: a `UserInputError` becomes a GraphQL error with its code."""
+
+    @functools.wraps(resolver)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await resolver(*args, **kwargs)
+        except UserInputError as error:
+            raise ClientInputError(error) from None
+
+    return wrapper

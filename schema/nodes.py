@@ -20,6 +20,8 @@ def parse_global_id(value: str) -> tuple[str, int] | None:
     """(type name, primary key), or None for anything that is not one of our ids."""
     try:
         parsed = GlobalID.from_id(value)
-        return parsed.type_name, int(parsed.node_id)
+        pk = int(parsed.node_id)
     except (GlobalIDValueError, ValueError, TypeError):
         return None
+    # Keys are 32-bit integers: anything outside cannot exist, and must not reach the query.
+    return (parsed.type_name, pk) if 0 < pk < 2**31 else None

@@ -6,13 +6,13 @@ import strawberry
 from strawberry.types import Info
 
 from auth.permissions import IsStaff
-from resolvers import audit, shops
-from resolvers.errors import UserInputError
+from resolvers import audit, outbox, shops
 from schema.accounts import Viewer, viewer_type
 from schema.audit import AuditEvent
-from schema.errors import ClientInputError
+from schema.errors import refusals_as_errors
 from schema.node_lookup import resolve_node
 from schema.nodes import Node
+from schema.outbox import OutboxMessage, OutboxStatus
 from schema.pagination import Connection, connection
 from schema.shops import Shop
 
@@ -35,11 +35,22 @@ class Query:
         return [Shop.from_model(shop) for shop in await shops.list_shops()]
 
     @strawberry.field(permission_classes=[IsStaff], description="The audit log, newest first.")
+    @refusals_as_errors
     async def audit_events(
         self, first: int | None = None, after: str | None = None
     ) -> Connection[AuditEvent]:
-        try:
-            page = await audit.audit_events(first, after)
-        except UserInputError as error:
-            raise ClientInputError(error) from None
-        return connection(page, AuditEvent.from_model)
+        return connection(await audit.audit_events(first, after), AuditEvent.from_model)
+
+    @strawberry.field(
+        permission_classes=[IsStaff], description="Mail queued, sent and failed, newest first."
+    )
+    @refusals_as_errors
+    async def outbox_messages(
+        self,
+        status: OutboxStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[OutboxMessage]:
+        return connection(
+            await outbox.outbox_messages(status, first, after), OutboxMessage.from_model
+        )

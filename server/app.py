@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -20,7 +19,9 @@ from auth.sessions import viewer_for_token
 from resolvers.runtime import Runtime
 from schema import schema
 from schema.context import Context, CookiePolicy
+from server.background import background_work
 from server.database import database
+from server.request_ids import RequestIdMiddleware
 from server.settings import Settings
 
 
@@ -52,14 +53,12 @@ class GatehouseGraphQL(GraphQL):
 
     async def get_context(self, request: Request, response: Response) -> Context:
         token = bearer_token(request) or request.cookies.get(self.cookie.name)
-        request_id = uuid.uuid4().hex
-        response.headers["X-Request-Id"] = request_id
         return Context(
             request=request,
             response=response,
             runtime=self.runtime,
             cookie=self.cookie,
-            request_id=request_id,
+            request_id=request.state.request_id,
             viewer=await viewer_for_token(token, self.runtime.now()),
             client_address=request.client.host if request.client else None,
         )
@@ -94,10 +93,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         if not manage_database:
             yield
             return
-        async with database(settings.database_url):
+        async with database(settings.database_url), background_work(settings, runtime):
             yield
 
-    middleware = []
+    middleware = [Middleware(RequestIdMiddleware)]
     if settings.cors_origins:
         middleware.append(
             Middleware(

@@ -16,7 +16,9 @@ from models import ApprovalMode
 from resolvers import admins, shops
 from resolvers.errors import UserInputError
 from server import demo
+from resolvers.reminders import send_reminder_digests
 from server.app import build_runtime
+from server.background import deliverer
 from server.database import apply_migrations, database
 from server.settings import Settings
 
@@ -132,6 +134,32 @@ def export_schema() -> None:
     from schema import schema
 
     sys.stdout.write(schema.as_str() + "\n")
+
+
+@main.command("send-mail")
+@click.option("--once", is_flag=True, help="Send what is due now, then stop.")
+def send_mail(once: bool) -> None:
+    """Deliver queued mail (the same loop runs inside `serve`)."""
+    settings = Settings.from_environ()
+    mailer = deliverer(settings, build_runtime(settings))
+
+    async def work() -> None:
+        if once:
+            report = await mailer.deliver_all_due()
+            click.echo(f"Sent {report.sent}, retrying {report.retrying}, failed {report.failed}.")
+        else:
+            await mailer.run(asyncio.Event())
+
+    _run(settings, work)
+
+
+@main.command()
+def remind() -> None:
+    """Queue the reminder digests of pending requests that are due (at most one a day a shop)."""
+    settings = Settings.from_environ()
+    runtime = build_runtime(settings)
+    digested = _run(settings, lambda: send_reminder_digests(runtime))
+    click.echo(f"Digests queued for: {', '.join(digested)}" if digested else "No digest due.")
 
 
 @main.command("demo")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from starlette.config import Config
@@ -35,11 +35,7 @@ class Settings:
     argon2_time_cost: int = 2
     argon2_memory_cost_kib: int = 19 * 1024
     argon2_parallelism: int = 1
-    max_query_depth: int = 12
-    max_aliases: int = 30
-    max_query_tokens: int = 2000
     cookie_name: str = "gatehouse_session"
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from typing import Any
@@ -43,19 +44,21 @@ def postgres_cluster() -> Iterator[PostgresCluster | None]:
         cluster.stop()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def database_url(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    postgres_cluster: PostgresCluster | None,
-) -> str:
-    """A migrated database of each engine, made once per test session."""
-    if request.param == "sqlite":
-        url = f"sqlite://{tmp_path_factory.mktemp('sqlite') / 'gatehouse.sqlite3'}"
-    elif postgres_cluster is None:
+@pytest.fixture(scope="session")
+def postgres_url(postgres_cluster: PostgresCluster | None) -> str:
+    """The migrated PostgreSQL database, for what only PostgreSQL shows (row locks, concurrency)."""
+    if postgres_cluster is None:
         pytest.skip(NO_POSTGRES)
-    else:
-        url = postgres_cluster.url
+    run_in_fresh_loop(apply_migrations(postgres_cluster.url))
+    return postgres_cluster.url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database of each engine, made once per test session."""
+    if request.param == "postgres":
+        return request.getfixturevalue("postgres_url")
+    url = f"sqlite://{tmp_path_factory.mktemp('sqlite') / 'gatehouse.sqlite3'}"
     run_in_fresh_loop(apply_migrations(url))
     return url
 
@@ -71,14 +74,25 @@ def _emptying_sql(url: str) -> str:
     return "".join(f'DELETE FROM "{t}";' for t in tables) + "DELETE FROM sqlite_sequence;"
 
 
+@contextlib.asynccontextmanager
+async def empty_database(url: str) -> AsyncIterator[str]:
+    async with database(url, global_fallback=False):
+        await Tortoise.get_connection(connection_name(url)).execute_script(_emptying_sql(url))
+        yield url
+
+
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[str]:
     """Tortoise connected to an empty database for this test; yields the URL."""
-    async with database(database_url, global_fallback=False):
-        await Tortoise.get_connection(connection_name(database_url)).execute_script(
-            _emptying_sql(database_url)
-        )
-        yield database_url
+    async with empty_database(database_url) as url:
+        yield url
+
+
+@pytest.fixture
+async def pg_db(postgres_url: str) -> AsyncIterator[str]:
+    """Like `db`, on PostgreSQL only."""
+    async with empty_database(postgres_url) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,0 +1,160 @@
+"""The delivery loop: claim due outbox rows, render, send, mark sent or retry later.
+
+Claiming takes the rows with `SELECT … FOR UPDATE SKIP LOCKED` (PostgreSQL;
+Tortoise leaves it out on SQLite) and moves each row's next attempt past a
+lease with a conditional UPDATE, so two deliverers never send one mail twice.
+A deliverer that dies mid-send leaves its rows to be retried once the lease ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from mail.backends import MailBackend, build_message
+from mail.rendering import render
+from models import OutboxMessage, OutboxStatus
+
+logger = logging.getLogger("gatehouse.mail")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 8
+    first_delay: timedelta = timedelta(seconds=30)
+    max_delay: timedelta = timedelta(hours=1)
+    # How long a claimed row is left alone while it is being sent.
+    lease: timedelta = timedelta(minutes=5)
+
+    def delay_after(self, attempts: int) -> timedelta:
+        """30 s, 1 min, 2 min, … doubling up to an hour."""
+        return min(self.first_delay * 2 ** max(attempts - 1, 0), self.max_delay)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:500]
+
+
+class Deliverer:
+    def __init__(
+        self,
+        backend: MailBackend,
+        sender: str,
+        *,
+        policy: RetryPolicy | None = None,
+        batch_size: int = 50,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.backend = backend
+        self.sender = sender
+        self.policy = policy or RetryPolicy()
+        self.batch_size = batch_size
+        self.clock = clock
+
+    async def claim_due(self) -> list[OutboxMessage]:
+        now = self.clock()
+        claimed = []
+        async with in_transaction():
+            due = (
+                await OutboxMessage.filter(status=OutboxStatus.QUEUED, next_attempt_at__lte=now)
+                .order_by("id")
+                .limit(self.batch_size)
+                .select_for_update(skip_locked=True)
+            )
+            for row in due:
+                won = await OutboxMessage.filter(
+                    id=row.id, status=OutboxStatus.QUEUED, next_attempt_at__lte=now
+                ).update(attempts=F("attempts") + 1, next_attempt_at=now + self.policy.lease)
+                if won:
+                    row.attempts += 1
+                    claimed.append(row)
+        return claimed
+
+    async def deliver_due(self) -> DeliveryReport:
+        """Send one batch of due mail; returns what became of it."""
+        report = DeliveryReport()
+        for row in await self.claim_due():
+            try:
+                mail = render(row.template, row.language, row.context)
+                message = build_message(
+                    mail, sender=self.sender, recipient=row.recipient,
+                    message_id=row.message_id, created_at=row.created_at,
+                )
+            except Exception as error:  # a mail that cannot be rendered never will be
+                logger.exception("Mail %s (%s) cannot be rendered", row.id, row.template)
+                await self._give_up(row, error)
+                report.failed += 1
+                continue
+            try:
+                await self.backend.send(message)
+            except Exception as error:  # the server is down, refuses, times out: try later
+                if row.attempts >= self.policy.max_attempts:
+                    logger.error(
+                        "Mail %s to %s failed %s times, giving up: %s",
+                        row.id, row.recipient, row.attempts, _describe(error),
+                    )
+                    await self._give_up(row, error)
+                    report.failed += 1
+                else:
+                    await OutboxMessage.filter(id=row.id).update(
+                        next_attempt_at=self.clock() + self.policy.delay_after(row.attempts),
+                        last_error=_describe(error),
+                    )
+                    report.retrying += 1
+                continue
+            await OutboxMessage.filter(id=row.id).update(
+                status=OutboxStatus.SENT, sent_at=self.clock(), last_error=None
+            )
+            report.sent += 1
+        return report
+
+    async def _give_up(self, row: OutboxMessage, error: BaseException) -> None:
+        await OutboxMessage.filter(id=row.id).update(
+            status=OutboxStatus.FAILED, last_error=_describe(error)
+        )
+
+    async def deliver_all_due(self) -> DeliveryReport:
+        """Batches until nothing is due (for `gatehouse send-mail --once` and tests)."""
+        total = DeliveryReport()
+        while True:
+            report = await self.deliver_due()
+            total.sent += report.sent
+            total.retrying += report.retrying
+            total.failed += report.failed
+            if report.handled == 0:
+                return total
+
+    async def run(self, stop: asyncio.Event, interval: float = 2.0) -> None:
+        """Deliver until `stop` is set; a full batch is followed at once by the next."""
+        while not stop.is_set():
+            try:
+                report = await self.deliver_due()
+            except Exception:
+                logger.exception("Mail delivery round failed; trying again shortly")
+                report = DeliveryReport()
+            if report.handled < self.batch_size:
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=interval)
+                except TimeoutError:
+                    pass

@@ -1,0 +1,113 @@
+"""Rendering a queued mail: Jinja2 templates (text and autoescaped HTML) and per-language strings.
+
+The layout of each mail is one template per part in `templates/`; its words
+are in `catalogs/<language>.toml`, so a translator edits one file per language.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+HERE = Path(__file__).resolve().parent
+FALLBACK_LANGUAGE = "en"
+
+TEMPLATES = frozenset(
+    {
+        "staff_new_request",
+        "staff_account_created",
+        "staff_account_activated",
+        "staff_reminder_digest",
+        "invitation",
+        "request_received",
+        "rejection",
+        "password_reset",
+        "welcome",
+        "already_registered",
+    }
+)
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+def _environment(autoescape: bool) -> Environment:
+    return Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+_TEXT = _environment(autoescape=False)
+_HTML = _environment(autoescape=True)
+
+
+@functools.cache
+def _catalog(language: str) -> Mapping[str, Mapping[str, str]]:
+    path = HERE / "catalogs" / f"{language}.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def available_languages() -> list[str]:
+    return sorted(path.stem for path in (HERE / "catalogs").glob("*.toml"))
+
+
+def catalog_language(language: str) -> str:
+    """The catalog to use for `language`: itself, its base ('de' for 'de-AT'), else English."""
+    for candidate in (language, language.split("-")[0]):
+        if _catalog(candidate):
+            return candidate
+    return FALLBACK_LANGUAGE
+
+
+@functools.cache
+def _compiled(environment: Environment, source: str):  # noqa: ANN202 - a jinja2 Template
+    return environment.from_string(source)
+
+
+def _strings(environment: Environment, section: Mapping[str, str], context: Mapping[str, Any]) -> dict:
+    """Each catalog string rendered with the mail's context (escaped for HTML)."""
+    rendered = {}
+    for key, source in section.items():
+        value = _compiled(environment, source).render(context)
+        rendered[key] = Markup(value) if environment.autoescape else value
+    return rendered
+
+
+def render(template: str, language: str, context: Mapping[str, Any]) -> RenderedMail:
+    if template not in TEMPLATES:
+        raise ValueError(f"unknown mail template {template!r}")
+    catalog = _catalog(catalog_language(language))
+    base = {
+        **context,
+        "language": catalog_language(language),
+        "staff": template.startswith("staff_"),
+    }
+    # Staff mails greet without a name; customer mails greet the customer.
+    unused = {"greeting", "signature"} if base["staff"] else {"staff_greeting", "staff_signature"}
+    common = {key: text for key, text in catalog["common"].items() if key not in unused}
+    parts = {}
+    for part, environment in (("txt", _TEXT), ("html", _HTML)):
+        strings = {
+            "common": _strings(environment, common, base),
+            "t": _strings(environment, catalog[template], base),
+        }
+        subject = _strings(_TEXT, {"subject": catalog[template]["subject"]}, base)["subject"]
+        parts[part] = environment.get_template(f"{template}.{part}.j2").render(
+            {**base, **strings, "subject": subject}
+        )
+    # Collapsed to one line: a name with a line break must not forge mail headers.
+    return RenderedMail(subject=" ".join(subject.split()), text=parts["txt"].strip() + "\n", html=parts["html"])

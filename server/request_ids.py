@@ -1,0 +1,59 @@
+"""Every HTTP request gets an id: in the `X-Request-Id` header, in errors, in the log.
+
+Anything that escapes the GraphQL layer (a failure while reading the session,
+say) is logged under that id and answered as a GraphQL-shaped INTERNAL error,
+never as a bare 500 page or a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from schema.masking import INTERNAL_MESSAGE
+
+logger = logging.getLogger("gatehouse.errors")
+
+
+def internal_error_body(request_id: str) -> dict:
+    return {
+        "data": None,
+        "errors": [
+            {"message": INTERNAL_MESSAGE, "extensions": {"code": "INTERNAL", "requestId": request_id}}
+        ],
+    }
+
+
+class RequestIdMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        response_started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            logger.exception("Unexpected error in request %s", request_id)
+            if response_started:
+                raise
+            response = JSONResponse(internal_error_body(request_id), status_code=500)
+            await response(scope, receive, send_with_id)

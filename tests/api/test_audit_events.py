@@ -1,0 +1,272 @@
+"""auditEvents as a Relay connection, and the number of statements lists cost."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from models import ActorKind, AuditEvent, RegistrationField
+from schema.nodes import global_id
+from tests.api.sign_in import ADMIN_LOGIN, LOGIN
+from tests.factories import ADMIN_PASSWORD, CUSTOMER_PASSWORD, make_admin, make_customer, make_shop
+from tests.query_counter import count_queries
+
+AUDIT_EVENTS = """
+query($first: Int, $after: String) {
+  auditEvents(first: $first, after: $after) {
+    edges {
+      cursor
+      node { id action actorKind actorLabel clientAddress objectType objectId }
+    }
+    pageInfo { hasNextPage endCursor }
+    totalCount
+  }
+}"""
+
+SHOPS_WITH_FIELDS = "{ shops { handle registrationFields { key label position } } }"
+
+
+async def staff_token(client) -> str:
+    await make_admin("staff@example.com")
+    data = await client.data(ADMIN_LOGIN, {"email": "staff@example.com", "password": ADMIN_PASSWORD})
+    client.http.cookies.clear()
+    assert data["adminLogin"]["userErrors"] == []
+    return data["adminLogin"]["token"]
+
+
+async def staff_token_with_an_empty_log(client) -> str:
+    """Signed in as staff, with the sign-in's own audit event cleared away."""
+    token = await staff_token(client)
+    await AuditEvent.all().delete()
+    return token
+
+
+async def make_events(count: int) -> list[AuditEvent]:
+    """`count` events, oldest first."""
+    await AuditEvent.bulk_create(
+        [
+            AuditEvent(
+                actor_kind=ActorKind.ADMIN,
+                actor_id=1,
+                actor_label=f"staff{n}@example.com",
+                action=f"test.event_{n}",
+                object_type="Shop",
+                object_id=n,
+                client_address=f"198.51.100.{n}",
+                details={"n": n},
+            )
+            for n in range(1, count + 1)
+        ]
+    )
+    return list(await AuditEvent.all().order_by("id"))
+
+
+async def audit_page(client, token: str, first: int | None = None, after: str | None = None) -> dict:
+    data = await client.data(AUDIT_EVENTS, {"first": first, "after": after}, token=token)
+    return data["auditEvents"]
+
+
+async def test_events_come_newest_first_with_their_fields(client):
+    token = await staff_token_with_an_empty_log(client)
+    events = await make_events(3)
+
+    page = await audit_page(client, token, first=10)
+
+    assert [edge["node"] for edge in page["edges"]] == [
+        {
+            "id": global_id("AuditEvent", event.id),
+            "action": event.action,
+            "actorKind": "ADMIN",
+            "actorLabel": event.actor_label,
+            "clientAddress": event.client_address,
+            "objectType": "Shop",
+            "objectId": global_id("Shop", event.object_id),
+        }
+        for event in reversed(events)
+    ]
+    assert page["pageInfo"] == {"hasNextPage": False, "endCursor": page["edges"][-1]["cursor"]}
+    assert page["totalCount"] == 3
+
+
+async def test_a_customers_sign_in_is_in_the_log_staff_read(client):
+    shop = await make_shop("flora")
+    user = await make_customer(shop, "anna")
+    await client.data(LOGIN, {"shop": "flora", "username": "anna", "password": CUSTOMER_PASSWORD})
+    client.http.cookies.clear()
+    token = await staff_token(client)
+
+    page = await audit_page(client, token)
+
+    actions = [edge["node"]["action"] for edge in page["edges"]]
+    assert actions == ["admin.login", "customer.login"]  # newest first
+    login = page["edges"][1]["node"]
+    assert login == {
+        "id": login["id"],
+        "action": "customer.login",
+        "actorKind": "CUSTOMER",
+        "actorLabel": "anna",
+        "clientAddress": "203.0.113.7",
+        "objectType": "ShopUser",
+        "objectId": global_id("ShopUser", user.id),
+    }
+
+
+async def test_paging_through_25_events_by_10_yields_each_event_once(client):
+    token = await staff_token_with_an_empty_log(client)
+    events = await make_events(25)
+
+    pages, after = [], None
+    while True:
+        page = await audit_page(client, token, first=10, after=after)
+        pages.append(page)
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+        assert len(pages) < 10, "the pages never end"
+
+    assert [len(page["edges"]) for page in pages] == [10, 10, 5]
+    assert [page["totalCount"] for page in pages] == [25, 25, 25]
+    seen = [edge["node"]["id"] for page in pages for edge in page["edges"]]
+    assert seen == [global_id("AuditEvent", event.id) for event in reversed(events)]
+    for page in pages:
+        assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
+
+
+async def test_the_page_after_the_last_event_is_empty(client):
+    token = await staff_token_with_an_empty_log(client)
+    await make_events(3)
+    last = (await audit_page(client, token, first=3))["pageInfo"]
+
+    page = await audit_page(client, token, first=3, after=last["endCursor"])
+
+    assert last["hasNextPage"] is False
+    assert page["edges"] == []
+    assert page["pageInfo"] == {"hasNextPage": False, "endCursor": None}
+    assert page["totalCount"] == 3
+
+
+async def test_events_written_while_paging_do_not_shift_the_pages(client):
+    token = await staff_token_with_an_empty_log(client)
+    events = await make_events(6)
+    first_page = await audit_page(client, token, first=3)
+
+    await make_events(2)  # newer events arrive between two page reads
+    second_page = await audit_page(client, token, first=3, after=first_page["pageInfo"]["endCursor"])
+
+    assert [edge["node"]["id"] for edge in second_page["edges"]] == [
+        global_id("AuditEvent", event.id) for event in reversed(events[:3])
+    ]
+
+
+async def test_without_first_a_page_holds_20(client):
+    token = await staff_token_with_an_empty_log(client)
+    await make_events(25)
+
+    page = await audit_page(client, token)
+
+    assert len(page["edges"]) == 20
+    assert page["pageInfo"]["hasNextPage"] is True
+
+
+async def test_a_page_of_100_is_allowed(client):
+    token = await staff_token_with_an_empty_log(client)
+    await make_events(101)
+
+    page = await audit_page(client, token, first=100)
+
+    assert len(page["edges"]) == 100
+    assert page["pageInfo"]["hasNextPage"] is True
+
+
+@pytest.mark.parametrize("first", [101, -1])
+async def test_a_page_size_outside_0_to_100_is_invalid(client, first):
+    token = await staff_token_with_an_empty_log(client)
+    await make_events(3)
+
+    body = await client.execute(AUDIT_EVENTS, {"first": first}, token=token)
+
+    assert body["data"] is None
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["INVALID"]
+    assert body["errors"][0]["extensions"]["field"] == ["first"]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "garbage",
+        "!!!",
+        base64.urlsafe_b64encode(b"after:twelve").decode(),
+        base64.urlsafe_b64encode(b"before:12").decode(),
+        base64.urlsafe_b64encode(b"\xff\xfe").decode(),
+    ],
+)
+async def test_a_garbage_cursor_is_invalid(client, after):
+    token = await staff_token_with_an_empty_log(client)
+    await make_events(3)
+
+    body = await client.execute(AUDIT_EVENTS, {"first": 10, "after": after}, token=token)
+
+    assert body["data"] is None
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["INVALID"]
+    assert body["errors"][0]["extensions"]["field"] == ["after"]
+
+
+async def test_only_staff_read_the_audit_log(client):
+    shop = await make_shop("flora")
+    await make_customer(shop, "anna")
+    data = await client.data(LOGIN, {"shop": "flora", "username": "anna", "password": CUSTOMER_PASSWORD})
+    client.http.cookies.clear()
+
+    as_customer = await client.execute(AUDIT_EVENTS, {"first": 10}, token=data["login"]["token"])
+    anonymous = await client.execute(AUDIT_EVENTS, {"first": 10})
+
+    assert [e["extensions"]["code"] for e in as_customer["errors"]] == ["FORBIDDEN"]
+    assert [e["extensions"]["code"] for e in anonymous["errors"]] == ["UNAUTHENTICATED"]
+    assert as_customer["data"] is None and anonymous["data"] is None
+
+
+# --- statement counts --------------------------------------------------------------------
+
+
+async def test_a_page_of_100_costs_as_many_statements_as_a_page_of_10(client):
+    token = await staff_token_with_an_empty_log(client)
+    await make_events(120)
+
+    with count_queries() as small:
+        ten = await audit_page(client, token, first=10)
+    with count_queries() as large:
+        hundred = await audit_page(client, token, first=100)
+
+    assert (len(ten["edges"]), len(hundred["edges"])) == (10, 100)
+    assert small, "the counter saw no statements at all"
+    assert len(large) == len(small), (small, large)
+
+
+async def test_registration_fields_of_10_shops_cost_as_many_statements_as_of_1(client):
+    token = await staff_token(client)
+
+    async def add_shop(handle: str) -> None:
+        shop = await make_shop(handle, name=f"Shop {handle}")
+        # Written out of order: the form lists them by position.
+        for key, position in [("vat", 3), ("kvk", 1), ("trade", 2)]:
+            await RegistrationField.create(
+                shop=shop, key=key, label=f"{key} of {handle}", position=position
+            )
+
+    await add_shop("shop00")
+    with count_queries() as one_shop:
+        one = (await client.data(SHOPS_WITH_FIELDS, token=token))["shops"]
+    for n in range(1, 10):
+        await add_shop(f"shop{n:02d}")
+    with count_queries() as ten_shops:
+        ten = (await client.data(SHOPS_WITH_FIELDS, token=token))["shops"]
+
+    assert len(one) == 1 and len(ten) == 10
+    for shop in ten:
+        assert [(f["key"], f["position"]) for f in shop["registrationFields"]] == [
+            ("kvk", 1), ("trade", 2), ("vat", 3)
+        ]
+        assert {f["label"].split(" of ")[1] for f in shop["registrationFields"]} == {shop["handle"]}
+    assert one_shop, "the counter saw no statements at all"
+    assert len(ten_shops) == len(one_shop), (one_shop, ten_shops)

@@ -1,0 +1,41 @@
+"""A real SMTP server (aiosmtpd) on a free loopback port, collecting what it receives."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+from tests.pg_cluster import free_port
+
+
+@dataclass
+class Inbox:
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, recipient: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == recipient]
+
+
+class SmtpServer:
+    def __init__(self, port: int | None = None) -> None:
+        self.inbox = Inbox()
+        # Controller(port=0) cannot report the port it got, so pick a free one first.
+        self.port = port or free_port()
+        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> SmtpServer:
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop()
