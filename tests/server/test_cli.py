@@ -5,6 +5,7 @@ The commands run `asyncio.run` themselves, so these tests are plain functions.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections.abc import Iterator
@@ -237,3 +238,29 @@ def test_create_shop_accepts_a_notification_email_at_the_test_domain(gatehouse, 
 
     assert result.exit_code == 0, result.output
     assert rows(database_file, "SELECT notification_email FROM shop") == [("x@y.test",)]
+
+
+def test_send_mail_once_delivers_what_is_queued_and_remind_reports_nothing_due(tmp_path):
+    from mail.outbox import enqueue
+    from server.database import apply_migrations, database
+
+    url = f"sqlite://{tmp_path / 'mail.sqlite3'}"
+
+    async def queue_one() -> None:
+        await apply_migrations(url)
+        async with database(url, global_fallback=False):
+            from datetime import UTC, datetime
+
+            await enqueue(
+                recipient="eva@x.test", template="request_received", language="en",
+                context={"shop_name": "Flora", "name": "Eva"}, now=datetime.now(UTC),
+            )
+
+    asyncio.run(queue_one())
+    env = {"GATEHOUSE_DATABASE_URL": url, "GATEHOUSE_MAIL_BACKEND": "console"}
+    first = CliRunner().invoke(main, ["send-mail", "--once"], env=env)
+    second = CliRunner().invoke(main, ["send-mail", "--once"], env=env)
+    remind = CliRunner().invoke(main, ["remind"], env=env)
+    assert first.exit_code == 0 and "Sent 1," in first.output, first.output
+    assert second.exit_code == 0 and "Sent 0," in second.output, second.output
+    assert remind.exit_code == 0 and "No digest due." in remind.output
