@@ -52,15 +52,12 @@ async def end_session(session_id: int) -> None:
     await Session.filter(id=session_id).delete()
 
 
-async def end_sessions_of_shop_user(shop_user_id: int, *, keep_session_id: int | None = None) -> int:
-    sessions = Session.filter(shop_user_id=shop_user_id)
-    if keep_session_id is not None:
-        sessions = sessions.exclude(id=keep_session_id)
-    return await sessions.delete()
-
-
-async def end_sessions_of_admin(admin_id: int, *, keep_session_id: int | None = None) -> int:
-    sessions = Session.filter(admin_id=admin_id)
+async def end_sessions_of(
+    account: AdminUser | ShopUser, *, keep_session_id: int | None = None
+) -> int:
+    """Ends every session of `account` but `keep_session_id`; returns how many ended."""
+    owner = {"admin_id": account.id} if isinstance(account, AdminUser) else {"shop_user_id": account.id}
+    sessions = Session.filter(**owner)
     if keep_session_id is not None:
         sessions = sessions.exclude(id=keep_session_id)
     return await sessions.delete()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from auth.sessions import end_session, end_sessions_of_admin, end_sessions_of_shop_user, start_session
+from auth.sessions import end_session, end_sessions_of, start_session
 from auth.viewer import Caller, Viewer
 from models import ActorKind, AdminUser, Shop, ShopUser
 from models.normalise import normalise_email, username_key
@@ -135,15 +135,12 @@ async def change_password(
     now = runtime.now()
     async with in_transaction():
         account.password_hash = new_hash
+        changed = ["password_hash"]
         if isinstance(account, ShopUser):
             account.must_change_password = False
             account.password_changed_at = now
-            await account.save(
-                update_fields=["password_hash", "must_change_password", "password_changed_at"]
-            )
-            await end_sessions_of_shop_user(account.id, keep_session_id=viewer.session_id)
-        else:
-            await account.save(update_fields=["password_hash"])
-            await end_sessions_of_admin(account.id, keep_session_id=viewer.session_id)
+            changed += ["must_change_password", "password_changed_at"]
+        await account.save(update_fields=changed)
+        await end_sessions_of(account, keep_session_id=viewer.session_id)
         await audit.record(caller, "password.changed", account)
     return viewer

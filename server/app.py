@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -64,12 +63,6 @@ class GatehouseGraphQL(GraphQL):
         )
 
 
-@dataclass
-class AppState:
-    settings: Settings
-    runtime: Runtime
-
-
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
     """The application for `settings`.
 
@@ -117,5 +110,4 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         middleware=middleware,
         lifespan=lifespan,
     )
-    app.state.gatehouse = AppState(settings=settings, runtime=runtime)
     return app

@@ -8,8 +8,8 @@ import pytest
 
 from models import ActorKind, AuditEvent, RegistrationField
 from schema.nodes import global_id
-from tests.api.sign_in import ADMIN_LOGIN, LOGIN
-from tests.factories import ADMIN_PASSWORD, CUSTOMER_PASSWORD, make_admin, make_customer, make_shop
+from tests.api.sign_in import LOGIN, staff_token
+from tests.factories import CUSTOMER_PASSWORD, make_customer, make_shop
 from tests.query_counter import count_queries
 
 AUDIT_EVENTS = """
@@ -25,14 +25,6 @@ query($first: Int, $after: String) {
 }"""
 
 SHOPS_WITH_FIELDS = "{ shops { handle registrationFields { key label position } } }"
-
-
-async def staff_token(client) -> str:
-    await make_admin("staff@example.com")
-    data = await client.data(ADMIN_LOGIN, {"email": "staff@example.com", "password": ADMIN_PASSWORD})
-    client.http.cookies.clear()
-    assert data["adminLogin"]["userErrors"] == []
-    return data["adminLogin"]["token"]
 
 
 async def staff_token_with_an_empty_log(client) -> str:

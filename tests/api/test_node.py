@@ -10,11 +10,9 @@ import pytest
 
 from models import AdminUser, AuditEvent, ContactPerson, Debtor, RegistrationField, Shop, ShopUser
 from schema.nodes import global_id
-from tests.api.sign_in import ADMIN_LOGIN, LOGIN
+from tests.api.sign_in import LOGIN, staff_token
 from tests.factories import (
-    ADMIN_PASSWORD,
     CUSTOMER_PASSWORD,
-    make_admin,
     make_contact,
     make_customer,
     make_debtor,
@@ -62,14 +60,6 @@ query($id: ID!, $amount: Decimal!) {
     ... on ShopUser { orderPolicy(amount: $amount) { route minimumOrderAmount checkoutPaymentLimit } }
   }
 }"""
-
-
-async def staff_token(client) -> str:
-    await make_admin("staff@example.com")
-    data = await client.data(ADMIN_LOGIN, {"email": "staff@example.com", "password": ADMIN_PASSWORD})
-    client.http.cookies.clear()
-    assert data["adminLogin"]["userErrors"] == []
-    return data["adminLogin"]["token"]
 
 
 async def customer_token(client, shop: str, username: str) -> str:
