@@ -21,6 +21,14 @@ class Forbidden(StrawberryGraphQLError):
         super().__init__("Your role may not do this.", extensions={"code": "FORBIDDEN"})
 
 
+class PasswordChangeRequired(StrawberryGraphQLError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Change your password first (changePassword).",
+            extensions={"code": "PASSWORD_CHANGE_REQUIRED"},
+        )
+
+
 def _viewer(info: Info) -> Viewer | None:
     return info.context.viewer
 
@@ -43,4 +51,17 @@ class IsSignedIn(BasePermission):
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         if _viewer(info) is None:
             raise NotAuthenticated()
+        return True
+
+
+class PasswordChangeNotPending(BasePermission):
+    """A customer whose password was typed by staff may do nothing else until they change it.
+
+    Staff and anonymous callers pass; who else may call the field is decided elsewhere.
+    """
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        viewer = _viewer(info)
+        if viewer is not None and viewer.shop_user is not None and viewer.shop_user.must_change_password:
+            raise PasswordChangeRequired()
         return True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from decimal import Decimal
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -50,16 +49,11 @@ _NOT_NULL = {
 }
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
 def _validated(changes: dict[str, Any]) -> dict[str, Any]:
     """The changes checked and normalised, or the first problem as a `UserInputError`."""
     clean: dict[str, Any] = {}
     for name, value in changes.items():
-        field = _camel(name)
+        field = check.camel_case(name)
         if value is None and name in _NOT_NULL:
             raise check.invalid("This setting cannot be empty.", field)
         match name:
@@ -83,18 +77,10 @@ def _validated(changes: dict[str, Any]) -> dict[str, Any]:
                 if not 1 <= value <= 24 * 30:
                     raise check.invalid("Use 1 to 720 hours.", field)
         clean[name] = value
-    _check_limits_agree(clean)
+    check.check_limits_agree(
+        clean.get("minimum_order_amount"), clean.get("checkout_payment_limit")
+    )
     return clean
-
-
-def _check_limits_agree(clean: dict[str, Any]) -> None:
-    minimum: Decimal | None = clean.get("minimum_order_amount")
-    limit: Decimal | None = clean.get("checkout_payment_limit")
-    if minimum is not None and limit is not None and limit < minimum:
-        raise check.invalid(
-            "The checkout payment limit cannot be below the minimum order amount.",
-            "checkoutPaymentLimit",
-        )
 
 
 async def list_shops() -> list[Shop]:
@@ -134,12 +120,10 @@ async def update_shop_settings(caller: Caller, handle: str, settings: ShopSettin
             raise UserInputError.of(ErrorCode.NOT_FOUND, "No such shop.", "shop")
         merged_minimum = values.get("minimum_order_amount", shop.minimum_order_amount)
         merged_limit = values.get("checkout_payment_limit", shop.checkout_payment_limit)
-        _check_limits_agree(
-            {"minimum_order_amount": merged_minimum, "checkout_payment_limit": merged_limit}
-        )
+        check.check_limits_agree(merged_minimum, merged_limit)
         shop.update_from_dict(values)
         await shop.save()
         await audit.record(
-            caller, "shop.settings_updated", shop, changed=sorted(_camel(n) for n in values)
+            caller, "shop.settings_updated", shop, changed=sorted(check.camel_case(n) for n in values)
         )
     return shop

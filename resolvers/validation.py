@@ -26,6 +26,12 @@ def fits_column(model: type[Model], field: str, value: str) -> bool:
     return len(value) <= model._meta.fields_map[field].max_length
 
 
+def camel_case(name: str) -> str:
+    """The GraphQL name of a Python field name: `vat_number` -> `vatNumber`."""
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
 def invalid(message: str, *field: str) -> UserInputError:
     return UserInputError.of(ErrorCode.INVALID, message, *field)
 
@@ -104,6 +110,14 @@ def money(value: Decimal | None, field: str) -> Decimal | None:
     if not value.is_finite() or value < 0 or value > MAX_MONEY:
         raise invalid("Use an amount from 0 to 999,999,999,999.99.", field)
     return value.quantize(Decimal("0.01"))
+
+
+def check_limits_agree(minimum: Decimal | None, limit: Decimal | None) -> None:
+    if minimum is not None and limit is not None and limit < minimum:
+        raise invalid(
+            "The checkout payment limit cannot be below the minimum order amount.",
+            "checkoutPaymentLimit",
+        )
 
 
 def tag_list(values: list[str], field: str) -> list[str]:

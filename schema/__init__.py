@@ -9,16 +9,22 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from schema.debtor_mutations import DebtorMutations
 from schema.masking import MaskUnexpectedErrors
+from schema.password_mutations import PasswordMutations
 from schema.query import Query
 from schema.session_mutations import SessionMutations
 from schema.shop_mutations import ShopMutations
+from schema.shop_user_mutations import ShopUserMutations
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
 
-Mutation = merge_types("Mutation", (SessionMutations, ShopMutations))
+Mutation = merge_types(
+    "Mutation",
+    (SessionMutations, PasswordMutations, ShopMutations, DebtorMutations, ShopUserMutations),
+)
 
 
 class GatehouseSchema(strawberry.Schema):

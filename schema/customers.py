@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from auth.permissions import PasswordChangeNotPending
 from models import ContactPerson as ContactPersonModel
 from models import Debtor as DebtorModel
 from models import ShopUser as ShopUserModel
@@ -120,7 +121,12 @@ class ShopUser(Node):
     excluded_until: datetime | None = strawberry.field(
         description="When a temporary exclusion lifts by itself."
     )
-    must_change_password: bool
+    must_change_password: bool = strawberry.field(
+        description="Set when staff chose the password; the user must change it before anything else."
+    )
+    created_at: datetime
+    activated_at: datetime | None = strawberry.field(description="When a password was first set.")
+    last_login_at: datetime | None
 
     @classmethod
     def from_model(cls, user: ShopUserModel) -> ShopUser:
@@ -135,29 +141,33 @@ class ShopUser(Node):
             excluded_since=user.excluded_since,
             excluded_until=user.excluded_until,
             must_change_password=user.must_change_password,
+            created_at=user.created_at,
+            activated_at=user.activated_at,
+            last_login_at=user.last_login_at,
         )
 
     @strawberry.field(description="INVITED until a password is set, EXCLUDED while excluded.")
     def status(self, info: Info) -> ShopUserStatus:
         return self.model.status_at(info.context.runtime.now())
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[PasswordChangeNotPending])
     async def contact(self, info: Info) -> ContactPerson:
         row = await info.context.loaders.contact_person_by_id.load(self.model.contact_id)
         return ContactPerson.from_model(row)
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[PasswordChangeNotPending])
     async def debtor(self, info: Info) -> Debtor:
         return Debtor.from_model(await self._debtor_model(info))
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[PasswordChangeNotPending])
     async def shop(self, info: Info) -> ShopRef:
         from schema.shops import Shop
 
         return Shop.from_model(await info.context.loaders.shop_by_id.load(self.model.shop_id))
 
     @strawberry.field(
-        description="Where an order of `amount` goes under this user's effective order rules."
+        permission_classes=[PasswordChangeNotPending],
+        description="Where an order of `amount` goes under this user's effective order rules.",
     )
     async def order_policy(self, info: Info, amount: Decimal) -> OrderPolicy:
         if not amount.is_finite() or amount < 0:

@@ -25,3 +25,9 @@ def parse_global_id(value: str) -> tuple[str, int] | None:
         return None
     # Keys are 32-bit integers: anything outside cannot exist, and must not reach the query.
     return (parsed.type_name, pk) if 0 < pk < 2**31 else None
+
+
+def pk_of(value: str, type_name: str) -> int | None:
+    """The primary key of a global id of `type_name`, or None (reads as "not found")."""
+    parsed = parse_global_id(value)
+    return parsed[1] if parsed is not None and parsed[0] == type_name else None

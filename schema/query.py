@@ -5,10 +5,11 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from auth.permissions import IsStaff
-from resolvers import audit, outbox, shops
+from auth.permissions import IsStaff, PasswordChangeNotPending
+from resolvers import audit, debtors, outbox, shop_users, shops
 from schema.accounts import Viewer, viewer_type
 from schema.audit import AuditEvent
+from schema.customers import Debtor, ShopUser, ShopUserStatus
 from schema.errors import refusals_as_errors
 from schema.node_lookup import resolve_node
 from schema.nodes import Node
@@ -24,8 +25,9 @@ class Query:
         return viewer_type(info.context.viewer)
 
     @strawberry.field(
+        permission_classes=[PasswordChangeNotPending],
         description="Any object by global id. A customer sees only its own user, contact, "
-        "debtor and shop; anything else reads as null, like a missing id."
+        "debtor and shop; anything else reads as null, like a missing id.",
     )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)
@@ -33,6 +35,36 @@ class Query:
     @strawberry.field(permission_classes=[IsStaff], description="All shops (staff).")
     async def shops(self) -> list[Shop]:
         return [Shop.from_model(shop) for shop in await shops.list_shops()]
+
+    @strawberry.field(
+        permission_classes=[IsStaff],
+        description="Debtors whose number, name, email or VAT number contains `search`, newest first.",
+    )
+    @refusals_as_errors
+    async def debtors(
+        self, search: str | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Debtor]:
+        return connection(await debtors.search_debtors(search, first, after), Debtor.from_model)
+
+    @strawberry.field(
+        permission_classes=[IsStaff],
+        description="Shop users, optionally of one shop (by handle) and status; `search` looks in "
+        "usernames, contact names and emails, debtor names and numbers. Newest first.",
+    )
+    @refusals_as_errors
+    async def shop_users(
+        self,
+        info: Info,
+        shop: str | None = None,
+        status: ShopUserStatus | None = None,
+        search: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ShopUser]:
+        page = await shop_users.search_shop_users(
+            info.context.runtime, shop, status, search, first, after
+        )
+        return connection(page, ShopUser.from_model)
 
     @strawberry.field(permission_classes=[IsStaff], description="The audit log, newest first.")
     @refusals_as_errors

@@ -50,7 +50,7 @@ class ChangePasswordPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-def _session_payload(info: Info, signed_in: sessions.SignedIn) -> SessionPayload:
+def session_payload(info: Info, signed_in: sessions.SignedIn) -> SessionPayload:
     info.context.sign_in(signed_in.token, signed_in.viewer)
     return SessionPayload(token=signed_in.token, viewer=viewer_type(signed_in.viewer))
 
@@ -62,7 +62,7 @@ class SessionMutations:
     async def admin_login(self, info: Info, input: AdminLoginInput) -> SessionPayload:
         ctx = info.context
         signed_in = await sessions.admin_login(ctx.runtime, ctx.caller, input.email, input.password)
-        return _session_payload(info, signed_in)
+        return session_payload(info, signed_in)
 
     @strawberry.mutation(description="Sign in as a shop user of the shop named by its handle.")
     @refusals_as(SessionPayload)
@@ -71,7 +71,7 @@ class SessionMutations:
         signed_in = await sessions.login(
             ctx.runtime, ctx.caller, input.shop, input.username, input.password
         )
-        return _session_payload(info, signed_in)
+        return session_payload(info, signed_in)
 
     @strawberry.mutation(description="End this session; its token stops working at once.")
     @refusals_as(LogoutPayload)

@@ -1,0 +1,216 @@
+"""Debtors (customer companies) and their contact persons (staff)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from auth.viewer import Caller
+from models import ContactPerson, Debtor
+from resolvers import audit
+from resolvers import validation as check
+from resolvers.errors import ErrorCode, UserInputError
+from resolvers.pagination import Page, newest_first
+
+_DEBTOR_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$")
+_VAT_NUMBER = re.compile(r"^[A-Z0-9+*]{4,20}$")
+_VAT_SEPARATORS = re.compile(r"[\s.\-]")
+MAX_SEARCH_LENGTH = 100
+
+DEBTOR_FIELDS = (
+    "number", "name", "email", "phone", "vat_number", "address", "price_list_tags",
+    "minimum_order_amount", "checkout_payment_limit",
+)
+CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "language")
+
+
+def normalise_vat_number(value: str) -> str:
+    """`NL 8538.65.392-B01` and `nl853865392b01` are the same number."""
+    return _VAT_SEPARATORS.sub("", value).upper()
+
+
+def debtor_number(value: str | None, field: str = "number") -> str | None:
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if not _DEBTOR_NUMBER.match(value):
+        raise check.invalid(
+            "Use 1 to 32 letters, digits, dots, slashes, hyphens or underscores.", field
+        )
+    return value
+
+
+def vat_number(value: str | None, field: str = "vatNumber") -> str | None:
+    if value is None or not value.strip():
+        return None
+    value = normalise_vat_number(value)
+    if not _VAT_NUMBER.match(value):
+        raise check.invalid("Enter a VAT number such as 'NL853865392B01'.", field)
+    return value
+
+
+def validated_debtor(values: dict[str, Any]) -> dict[str, Any]:
+    """Debtor fields checked and normalised; a field not in `values` is left out."""
+    clean: dict[str, Any] = {}
+    for name, value in values.items():
+        field = check.camel_case(name)
+        match name:
+            case "number":
+                value = debtor_number(value, field)
+            case "name":
+                value = check.required_text(value or "", field, max_length=200)
+            case "email":
+                value = check.optional_email_address(value, field)
+            case "phone":
+                value = check.optional_text(value, field, max_length=64)
+            case "vat_number":
+                value = vat_number(value, field)
+            case "address":
+                value = check.optional_text(value, field, max_length=1000)
+            case "price_list_tags":
+                value = check.tag_list(value or [], field)
+            case "minimum_order_amount" | "checkout_payment_limit":
+                value = check.money(value, field)
+            case _:
+                raise ValueError(f"not a debtor field: {name}")
+        clean[name] = value
+    return clean
+
+
+def validated_contact(values: dict[str, Any]) -> dict[str, Any]:
+    """Contact person fields checked and normalised; a field not in `values` is left out."""
+    clean: dict[str, Any] = {}
+    for name, value in values.items():
+        field = check.camel_case(name)
+        match name:
+            case "first_name" | "last_name":
+                value = check.required_text(value or "", field, max_length=100)
+            case "email":
+                value = check.optional_email_address(value, field)
+            case "phone":
+                value = check.optional_text(value, field, max_length=64)
+            case "language":
+                value = check.language_code((value or "").strip(), field)
+            case _:
+                raise ValueError(f"not a contact field: {name}")
+        clean[name] = value
+    return clean
+
+
+def _number_taken(number: str) -> UserInputError:
+    return check.invalid(f"The debtor number '{number}' is taken.", "number")
+
+
+async def _generated_number(debtor: Debtor) -> str:
+    """`D000042` for debtor 42, or the first free variant when an import already took it."""
+    candidate = f"D{debtor.id:06d}"
+    suffix = 1
+    while await Debtor.filter(number=candidate).exists():
+        suffix += 1
+        candidate = f"D{debtor.id:06d}-{suffix}"
+    return candidate
+
+
+async def create_debtor(caller: Caller, values: dict[str, Any]) -> Debtor:
+    clean = validated_debtor(values)
+    if "name" not in clean:
+        raise UserInputError.of(ErrorCode.FIELD_REQUIRED, "This field is required.", "name")
+    check.check_limits_agree(clean.get("minimum_order_amount"), clean.get("checkout_payment_limit"))
+    number = clean.pop("number", None)
+    try:
+        async with in_transaction():
+            # A unique placeholder until the id that the generated number is made of exists.
+            placeholder = f"~{uuid.uuid4().hex[:31]}"
+            debtor = await Debtor.create(number=number or placeholder, **clean)
+            if number is None:
+                debtor.number = await _generated_number(debtor)
+                await debtor.save(update_fields=["number"])
+            await audit.record(caller, "debtor.created", debtor, number=debtor.number)
+    except IntegrityError:
+        raise _number_taken(number or "") from None
+    return debtor
+
+
+async def find_debtor(pk: int | None) -> Debtor | None:
+    return await Debtor.get_or_none(id=pk) if pk is not None else None
+
+
+async def update_debtor(caller: Caller, pk: int | None, values: dict[str, Any]) -> Debtor:
+    clean = validated_debtor(values)
+    if "number" in clean and clean["number"] is None:
+        raise check.invalid("A debtor keeps a number.", "number")
+    try:
+        async with in_transaction():
+            debtor = await find_debtor(pk)
+            if debtor is None:
+                raise UserInputError.of(ErrorCode.NOT_FOUND, "No such debtor.", "id")
+            check.check_limits_agree(
+                clean.get("minimum_order_amount", debtor.minimum_order_amount),
+                clean.get("checkout_payment_limit", debtor.checkout_payment_limit),
+            )
+            debtor.update_from_dict(clean)
+            await debtor.save()
+            await audit.record(
+                caller, "debtor.updated", debtor,
+                changed=sorted(check.camel_case(name) for name in clean),
+            )
+    except IntegrityError:
+        raise _number_taken(clean.get("number") or "") from None
+    return debtor
+
+
+async def create_contact_person(caller: Caller, debtor_pk: int | None, values: dict[str, Any]) -> ContactPerson:
+    clean = validated_contact(values)
+    async with in_transaction():
+        debtor = await find_debtor(debtor_pk)
+        if debtor is None:
+            raise UserInputError.of(ErrorCode.NOT_FOUND, "No such debtor.", "debtorId")
+        contact = await ContactPerson.create(debtor=debtor, **clean)
+        await audit.record(caller, "contact_person.created", contact, debtor=debtor.number)
+    return contact
+
+
+async def find_contact_person(pk: int | None) -> ContactPerson | None:
+    return await ContactPerson.get_or_none(id=pk) if pk is not None else None
+
+
+async def update_contact_person(caller: Caller, pk: int | None, values: dict[str, Any]) -> ContactPerson:
+    clean = validated_contact(values)
+    async with in_transaction():
+        contact = await find_contact_person(pk)
+        if contact is None:
+            raise UserInputError.of(ErrorCode.NOT_FOUND, "No such contact person.", "id")
+        contact.update_from_dict(clean)
+        await contact.save()
+        await audit.record(
+            caller, "contact_person.updated", contact,
+            changed=sorted(check.camel_case(name) for name in clean),
+        )
+    return contact
+
+
+def search_term(search: str | None) -> str | None:
+    """The trimmed search text, or None to list everything."""
+    if search is None or not search.strip():
+        return None
+    if len(search) > MAX_SEARCH_LENGTH:
+        raise check.invalid(f"Search with at most {MAX_SEARCH_LENGTH} characters.", "search")
+    return search.strip()
+
+
+async def search_debtors(search: str | None, first: int | None, after: str | None) -> Page[Debtor]:
+    """Debtors whose number, name, email or VAT number contains `search`, newest first."""
+    debtors = Debtor.all()
+    term = search_term(search)
+    if term is not None:
+        matches = Q(number__icontains=term) | Q(name__icontains=term) | Q(email__icontains=term)
+        vat = normalise_vat_number(term)
+        if vat:
+            matches |= Q(vat_number__contains=vat)
+        debtors = debtors.filter(matches)
+    return await newest_first(debtors, first, after)

@@ -1,0 +1,89 @@
+"""Invitations: a link to set a first password, and accepting it (rule 8)."""
+
+from __future__ import annotations
+
+from tortoise.transactions import in_transaction
+
+from auth import one_time_tokens
+from auth.sessions import start_session
+from auth.viewer import Caller, Viewer
+from mail.outbox import enqueue
+from models import ContactPerson, Shop, ShopUser, TokenPurpose
+from resolvers import audit
+from resolvers.errors import ErrorCode, UserInputError
+from resolvers.links import invitation_url
+from resolvers.passwords import hash_new_password, refuse_overlong_password
+from resolvers.runtime import Runtime
+from resolvers.sessions import SignedIn
+
+INVALID_LINK = "This link is not valid (any more). Ask the shop for a new one."
+
+
+async def send_invitation(runtime: Runtime, shop_user: ShopUser, shop: Shop, contact: ContactPerson) -> None:
+    """Queue an invitation mail with a fresh link; call inside the use case's transaction."""
+    now = runtime.now()
+    token = await one_time_tokens.issue(
+        shop_user, TokenPurpose.INVITATION, now=now, lifetime=runtime.invitation_lifetime
+    )
+    await enqueue(
+        recipient=contact.email,
+        template="invitation",
+        language=shop_user.language,
+        context={
+            "shop_name": shop.name,
+            "name": contact.full_name,
+            "invitation_url": invitation_url(runtime, shop, token),
+            "valid_days": runtime.invitation_lifetime.days,
+        },
+        now=now,
+    )
+
+
+def invalid_token() -> UserInputError:
+    return UserInputError.of(ErrorCode.INVALID_TOKEN, INVALID_LINK, "token")
+
+
+async def accept_invitation(
+    runtime: Runtime, caller: Caller, token: str, password: str, confirmation: str
+) -> SignedIn:
+    """Sets the first password, activates the user, signs them in and tells staff."""
+    refuse_overlong_password(password, "password")
+    now = runtime.now()
+    row = await one_time_tokens.redeemable(token, TokenPurpose.INVITATION, now=now)
+    # An excluded user's links do nothing: no side door (rule 10).
+    if row is None or row.shop_user.is_excluded_at(now) or row.shop_user.password_hash is not None:
+        raise invalid_token()
+    shop_user: ShopUser = row.shop_user
+    shop: Shop = shop_user.shop
+    contact = await ContactPerson.get(id=shop_user.contact_id)
+    new_hash = await hash_new_password(
+        runtime.passwords, password, confirmation,
+        user_inputs=[shop_user.username, contact.first_name, contact.last_name, shop.name],
+    )
+    async with in_transaction():
+        if not await one_time_tokens.redeem(row, now=now):
+            raise invalid_token()
+        shop_user.password_hash = new_hash
+        shop_user.activated_at = shop_user.password_changed_at = shop_user.last_login_at = now
+        shop_user.must_change_password = False
+        await shop_user.save(
+            update_fields=[
+                "password_hash", "activated_at", "password_changed_at", "last_login_at",
+                "must_change_password",
+            ]
+        )
+        session_token, session = await start_session(
+            now=now, lifetime=runtime.session_lifetime, shop_user=shop_user,
+            client_address=caller.client_address,
+        )
+        viewer = Viewer(session.id, shop_user=shop_user)
+        await audit.record(Caller(viewer, caller.client_address), "customer.invitation_accepted", shop_user)
+        if shop.notification_email:
+            await enqueue(
+                recipient=shop.notification_email,
+                template="staff_account_activated",
+                language=shop.default_language,
+                context={"shop_name": shop.name, "name": contact.full_name, "username": shop_user.username},
+                now=now,
+            )
+    return SignedIn(session_token, viewer)

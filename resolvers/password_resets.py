@@ -1,0 +1,109 @@
+"""Forgotten passwords: a reset link by mail, and setting a new password with it."""
+
+from __future__ import annotations
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from auth import one_time_tokens
+from auth.sessions import end_sessions_of, start_session
+from auth.viewer import Caller, Viewer
+from mail.outbox import enqueue
+from models import ContactPerson, ShopUser, TokenPurpose
+from models.normalise import normalise_email, username_key
+from resolvers import audit
+from resolvers import validation as check
+from resolvers.invitations import invalid_token, send_invitation
+from resolvers.links import password_reset_url
+from resolvers.passwords import hash_new_password, refuse_overlong_password
+from resolvers.runtime import Runtime
+from resolvers.sessions import SignedIn
+from resolvers.shops import shop_by_handle
+
+
+async def _users_with_email(shop_id: int, email: str) -> list[ShopUser]:
+    """The shop's users whose contact has this email, or whose username is it."""
+    if not check.fits_column(ContactPerson, "email", email):
+        return []
+    return await ShopUser.filter(
+        Q(contact__email=email) | Q(username_key=username_key(email)), shop_id=shop_id
+    ).select_related("contact", "shop")
+
+
+async def request_password_reset(runtime: Runtime, caller: Caller, shop_handle: str, email: str) -> None:
+    """Mails a reset link to each matching user; answers the same whether or not any matched.
+
+    A user who never set a password gets a fresh invitation instead, which is
+    what they are missing; an excluded user gets nothing (no side door).
+    """
+    shop = await shop_by_handle(shop_handle)
+    address = normalise_email(email.strip()) or ""
+    now = runtime.now()
+    users = [user for user in await _users_with_email(shop.id, address) if not user.is_excluded_at(now)]
+    async with in_transaction():
+        for user in users:
+            if user.contact.email is None:
+                continue
+            if user.password_hash is None:
+                await send_invitation(runtime, user, shop, user.contact)
+            else:
+                await _send_reset_link(runtime, user)
+        await audit.record(
+            caller, "customer.password_reset_requested", users[0] if users else None,
+            shop=shop.handle, email=address[:254], matched=len(users),
+        )
+
+
+async def _send_reset_link(runtime: Runtime, user: ShopUser) -> None:
+    now = runtime.now()
+    token = await one_time_tokens.issue(
+        user, TokenPurpose.PASSWORD_RESET, now=now, lifetime=runtime.password_reset_lifetime
+    )
+    await enqueue(
+        recipient=user.contact.email,
+        template="password_reset",
+        language=user.language,
+        context={
+            "shop_name": user.shop.name,
+            "name": user.contact.full_name,
+            "reset_url": password_reset_url(runtime, user.shop, token),
+            "valid_minutes": int(runtime.password_reset_lifetime.total_seconds() // 60),
+        },
+        now=now,
+    )
+
+
+async def reset_password(
+    runtime: Runtime, caller: Caller, token: str, password: str, confirmation: str
+) -> SignedIn:
+    """Sets the new password, ends every other session of the user and signs this one in."""
+    refuse_overlong_password(password, "password")
+    now = runtime.now()
+    row = await one_time_tokens.redeemable(token, TokenPurpose.PASSWORD_RESET, now=now)
+    if row is None or row.shop_user.is_excluded_at(now):
+        raise invalid_token()
+    shop_user: ShopUser = row.shop_user
+    contact = await ContactPerson.get(id=shop_user.contact_id)
+    new_hash = await hash_new_password(
+        runtime.passwords, password, confirmation,
+        user_inputs=[shop_user.username, contact.first_name, contact.last_name, shop_user.shop.name],
+    )
+    async with in_transaction():
+        if not await one_time_tokens.redeem(row, now=now):
+            raise invalid_token()
+        shop_user.password_hash = new_hash
+        shop_user.password_changed_at = shop_user.last_login_at = now
+        shop_user.must_change_password = False
+        await shop_user.save(
+            update_fields=["password_hash", "password_changed_at", "last_login_at", "must_change_password"]
+        )
+        await end_sessions_of(shop_user)
+        session_token, session = await start_session(
+            now=now, lifetime=runtime.session_lifetime, shop_user=shop_user,
+            client_address=caller.client_address,
+        )
+        viewer = Viewer(session.id, shop_user=shop_user)
+        await audit.record(
+            Caller(viewer, caller.client_address), "customer.password_reset", shop_user
+        )
+    return SignedIn(session_token, viewer)

@@ -1,0 +1,273 @@
+"""Shop users made and managed by staff: creation, invitations, exclusion (rules 9 and 10)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from auth.sessions import end_sessions_of
+from auth.viewer import Caller
+from models import ContactPerson, Shop, ShopUser, ShopUserStatus
+from models.normalise import username_key
+from resolvers import audit
+from resolvers import validation as check
+from resolvers.debtors import search_term
+from resolvers.errors import ErrorCode, Problem, UserInputError
+from resolvers.invitations import send_invitation
+from resolvers.pagination import Page, newest_first
+from resolvers.passwords import new_password_problem
+from resolvers.runtime import Runtime
+from resolvers.shops import shop_by_handle
+
+USERNAME_TAKEN = "This username is taken in this shop."
+HAS_ACCOUNT = "This contact person already has a user in this shop."
+
+
+@dataclass(frozen=True)
+class NewShopUser:
+    contact_pk: int | None
+    shop_handle: str
+    username: str
+    language: str
+    password: str | None = None
+    password_confirmation: str | None = None
+    send_invitation: bool = False
+    may_be_excluded: bool = True
+
+
+async def _contact(pk: int | None) -> ContactPerson | None:
+    return await ContactPerson.get_or_none(id=pk) if pk is not None else None
+
+
+async def _shop(handle: str) -> Shop | None:
+    return await Shop.get_or_none(handle=handle) if check.fits_column(Shop, "handle", handle) else None
+
+
+def _username_problem(username: str) -> Problem | None:
+    if not username:
+        return Problem(ErrorCode.FIELD_REQUIRED, "This field is required.", ("username",))
+    if len(username) > ShopUser._meta.fields_map["username"].max_length:
+        return Problem(ErrorCode.INVALID, "Use at most 150 characters.", ("username",))
+    if any(char.isspace() or not char.isprintable() for char in username):
+        return Problem(ErrorCode.INVALID, "A username has no spaces.", ("username",))
+    return None
+
+
+def _password_choice_problem(new: NewShopUser) -> Problem | None:
+    if new.send_invitation and new.password:
+        return Problem(
+            ErrorCode.INVALID, "Give a password or send an invitation, not both.", ("password",)
+        )
+    if not new.send_invitation and not new.password:
+        return Problem(
+            ErrorCode.FIELD_REQUIRED,
+            "Give a password (typed twice) or send an invitation.",
+            ("password",),
+        )
+    if not new.send_invitation and new.password_confirmation is None:
+        return Problem(ErrorCode.FIELD_REQUIRED, "Type the password twice.", ("passwordConfirmation",))
+    return None
+
+
+async def _problems(new: NewShopUser, contact: ContactPerson | None, shop: Shop | None) -> list[Problem]:
+    """Everything wrong with the request, each with its field, before anything is hashed."""
+    problems: list[Problem] = []
+    if contact is None:
+        problems.append(Problem(ErrorCode.CONTACT_NOT_FOUND, "No such contact person.", ("contactPersonId",)))
+    if shop is None:
+        problems.append(Problem(ErrorCode.NOT_FOUND, "No such shop.", ("shop",)))
+    username_problem = _username_problem(new.username)
+    if username_problem:
+        problems.append(username_problem)
+    if shop is not None and new.language not in shop.languages:
+        problems.append(Problem(
+            ErrorCode.LANGUAGE_NOT_OFFERED,
+            f"The shop offers {', '.join(shop.languages)}.",
+            ("language",),
+        ))
+    if shop is not None and username_problem is None:
+        if await ShopUser.filter(shop_id=shop.id, username_key=username_key(new.username)).exists():
+            problems.append(Problem(ErrorCode.USERNAME_TAKEN, USERNAME_TAKEN, ("username",)))
+    if shop is not None and contact is not None:
+        if await ShopUser.filter(shop_id=shop.id, contact_id=contact.id).exists():
+            problems.append(Problem(ErrorCode.ALREADY_HAS_ACCOUNT, HAS_ACCOUNT, ("contactPersonId",)))
+    if new.send_invitation and contact is not None and not contact.email:
+        problems.append(Problem(
+            ErrorCode.INVALID,
+            "This contact person has no email address to send the invitation to.",
+            ("sendInvitation",),
+        ))
+    choice_problem = _password_choice_problem(new)
+    if choice_problem:
+        problems.append(choice_problem)
+    elif not new.send_invitation:
+        password_problem = new_password_problem(
+            new.password or "", new.password_confirmation, user_inputs=_password_inputs(new, contact, shop)
+        )
+        if password_problem:
+            problems.append(password_problem)
+    return problems
+
+
+def _password_inputs(new: NewShopUser, contact: ContactPerson | None, shop: Shop | None) -> list[str]:
+    """Words a guesser would try first for this user's password."""
+    words = [new.username]
+    if contact is not None:
+        words += [contact.first_name, contact.last_name]
+    if shop is not None:
+        words.append(shop.name)
+    return words
+
+
+async def create_shop_user(runtime: Runtime, caller: Caller, new: NewShopUser) -> ShopUser:
+    """A login for an existing contact person, with a first password or an invitation."""
+    new = NewShopUser(**{**new.__dict__, "username": new.username.strip(), "language": new.language.strip()})
+    contact = await _contact(new.contact_pk)
+    shop = await _shop(new.shop_handle)
+    problems = await _problems(new, contact, shop)
+    if problems:
+        raise UserInputError(problems)
+    assert contact is not None and shop is not None
+    password_hash = None if new.send_invitation else await runtime.passwords.hash(new.password or "")
+    try:
+        async with in_transaction():
+            shop_user = await ShopUser.create(
+                shop=shop,
+                contact=contact,
+                username=new.username,
+                language=new.language,
+                password_hash=password_hash,
+                may_be_excluded=new.may_be_excluded,
+                # A password staff typed is known to two people: the customer replaces it.
+                must_change_password=password_hash is not None,
+            )
+            if new.send_invitation:
+                await send_invitation(runtime, shop_user, shop, contact)
+            await audit.record(
+                caller, "shop_user.created", shop_user,
+                shop=shop.handle, invited=new.send_invitation,
+            )
+    except IntegrityError:
+        raise await _lost_race(shop, contact, new.username) from None
+    return shop_user
+
+
+async def _lost_race(shop: Shop, contact: ContactPerson, username: str) -> UserInputError:
+    """Another request made the same user between our checks and our insert."""
+    if await ShopUser.filter(shop_id=shop.id, contact_id=contact.id).exists():
+        return UserInputError.of(ErrorCode.ALREADY_HAS_ACCOUNT, HAS_ACCOUNT, "contactPersonId")
+    return UserInputError.of(ErrorCode.USERNAME_TAKEN, USERNAME_TAKEN, "username")
+
+
+async def _shop_user(pk: int | None) -> ShopUser:
+    shop_user = (
+        await ShopUser.get_or_none(id=pk).select_related("shop", "contact") if pk is not None else None
+    )
+    if shop_user is None:
+        raise UserInputError.of(ErrorCode.NOT_FOUND, "No such shop user.", "shopUserId")
+    return shop_user
+
+
+async def resend_invitation(runtime: Runtime, caller: Caller, shop_user_pk: int | None) -> ShopUser:
+    """A fresh invitation link; the one sent before stops working."""
+    async with in_transaction():
+        shop_user = await _shop_user(shop_user_pk)
+        if shop_user.password_hash is not None:
+            raise check.invalid(
+                "This user has set a password already; a password reset is what helps.",
+                "shopUserId",
+            )
+        if shop_user.is_excluded_at(runtime.now()):
+            raise UserInputError.of(
+                ErrorCode.ACCOUNT_EXCLUDED, "Readmit this user before inviting them.", "shopUserId"
+            )
+        if not shop_user.contact.email:
+            raise check.invalid("This contact person has no email address.", "shopUserId")
+        await send_invitation(runtime, shop_user, shop_user.shop, shop_user.contact)
+        await audit.record(caller, "shop_user.invitation_resent", shop_user)
+    return shop_user
+
+
+async def set_exclusion(
+    runtime: Runtime,
+    caller: Caller,
+    shop_user_pk: int | None,
+    excluded: bool,
+    reason: str | None = None,
+    until: datetime | None = None,
+) -> ShopUser:
+    """Exclude (ending every session at once) or readmit a shop user."""
+    now = runtime.now()
+    reason = check.optional_text(reason, "reason", max_length=1000)
+    if excluded and until is not None and until <= now:
+        raise check.invalid("An exclusion ends in the future.", "until")
+    async with in_transaction():
+        shop_user = await _shop_user(shop_user_pk)
+        if excluded and not shop_user.may_be_excluded:
+            raise UserInputError.of(
+                ErrorCode.NOT_EXCLUDABLE, "This user may not be excluded.", "shopUserId"
+            )
+        if excluded:
+            if not shop_user.is_excluded_at(now):
+                shop_user.excluded_since = now
+            shop_user.excluded, shop_user.exclusion_reason, shop_user.excluded_until = True, reason, until
+        else:
+            shop_user.excluded, shop_user.exclusion_reason = False, None
+            shop_user.excluded_since = shop_user.excluded_until = None
+        await shop_user.save(
+            update_fields=["excluded", "exclusion_reason", "excluded_since", "excluded_until"]
+        )
+        ended = await end_sessions_of(shop_user) if excluded else 0
+        await audit.record(
+            caller,
+            "shop_user.excluded" if excluded else "shop_user.readmitted",
+            shop_user,
+            reason=reason,
+            until=until.isoformat() if until else None,
+            sessions_ended=ended,
+        )
+    return shop_user
+
+
+def _status_filter(status: ShopUserStatus, now: datetime) -> Q:
+    excluded_now = Q(excluded=True) & (Q(excluded_until__isnull=True) | Q(excluded_until__gt=now))
+    admitted_now = Q(excluded=False) | Q(excluded_until__lte=now)
+    match status:
+        case ShopUserStatus.EXCLUDED:
+            return excluded_now
+        case ShopUserStatus.INVITED:
+            return admitted_now & Q(password_hash__isnull=True)
+        case ShopUserStatus.ACTIVE:
+            return admitted_now & Q(password_hash__isnull=False)
+
+
+async def search_shop_users(
+    runtime: Runtime,
+    shop_handle: str | None,
+    status: ShopUserStatus | None,
+    search: str | None,
+    first: int | None,
+    after: str | None,
+) -> Page[ShopUser]:
+    """Shop users by shop, status, and username, contact or debtor text, newest first."""
+    users = ShopUser.all()
+    if shop_handle is not None:
+        shop = await shop_by_handle(shop_handle)
+        users = users.filter(shop_id=shop.id)
+    if status is not None:
+        users = users.filter(_status_filter(status, runtime.now()))
+    term = search_term(search)
+    if term is not None:
+        users = users.filter(
+            Q(username__icontains=term)
+            | Q(contact__first_name__icontains=term)
+            | Q(contact__last_name__icontains=term)
+            | Q(contact__email__icontains=term)
+            | Q(contact__debtor__name__icontains=term)
+            | Q(contact__debtor__number__icontains=term)
+        )
+    return await newest_first(users, first, after)
