@@ -7,13 +7,13 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 import click
 
 from auth.viewer import Caller
 from models import ApprovalMode
-from resolvers import admins, shops
+from resolvers import admins, debtor_import, shops
 from resolvers.errors import UserInputError
 from server import demo
 from resolvers.reminders import send_reminder_digests
@@ -160,6 +160,48 @@ def remind() -> None:
     runtime = build_runtime(settings)
     digested = _run(settings, lambda: send_reminder_digests(runtime))
     click.echo(f"Digests queued for: {', '.join(digested)}" if digested else "No digest due.")
+
+
+@main.command("import-debtors")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@click.option(
+    "--language", default="nl", show_default=True,
+    help="Language of contact persons whose row has no contact_language.",
+)
+def import_debtors_command(csv_file: TextIO, language: str) -> None:
+    """Load debtors and contact persons from an ERP's CSV export (see the README for columns).
+
+    Running it again updates what changed and creates nothing twice. A bad row
+    is reported by its line number; the good rows still load. Exits with 1 when
+    any row was refused.
+    """
+    settings = Settings.from_environ()
+    caller = Caller.system("gatehouse import-debtors")
+    with click.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
+
+        def show(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        try:
+            report = _run(
+                settings,
+                lambda: debtor_import.import_debtors(
+                    caller, csv_file, default_language=language, on_progress=show
+                ),
+            )
+        except debtor_import.ImportFileError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(
+        f"{report.rows} rows. Debtors: {report.debtors.created} created, "
+        f"{report.debtors.updated} updated, {report.debtors.unchanged} unchanged. "
+        f"Contact persons: {report.contacts.created} created, {report.contacts.updated} updated, "
+        f"{report.contacts.unchanged} unchanged. Refused: {len(report.refused)}."
+    )
+    for line, reason in report.refused:
+        click.echo(f"line {line}: {reason}", err=True)
+    if report.refused:
+        sys.exit(1)
 
 
 @main.command("demo")
