@@ -116,23 +116,33 @@ async def _generated_number(debtor: Debtor) -> str:
     return candidate
 
 
+async def insert_debtor(clean: dict[str, Any]) -> Debtor:
+    """Stores checked debtor values, generating the number when none is given.
+
+    Raises IntegrityError when the number given is taken; call in a transaction.
+    """
+    values = dict(clean)
+    number = values.pop("number", None)
+    # A unique placeholder until the id that the generated number is made of exists.
+    placeholder = f"~{uuid.uuid4().hex[:31]}"
+    debtor = await Debtor.create(number=number or placeholder, **values)
+    if number is None:
+        debtor.number = await _generated_number(debtor)
+        await debtor.save(update_fields=["number"])
+    return debtor
+
+
 async def create_debtor(caller: Caller, values: dict[str, Any]) -> Debtor:
     clean = validated_debtor(values)
     if "name" not in clean:
         raise UserInputError.of(ErrorCode.FIELD_REQUIRED, "This field is required.", "name")
     check.check_limits_agree(clean.get("minimum_order_amount"), clean.get("checkout_payment_limit"))
-    number = clean.pop("number", None)
     try:
         async with in_transaction():
-            # A unique placeholder until the id that the generated number is made of exists.
-            placeholder = f"~{uuid.uuid4().hex[:31]}"
-            debtor = await Debtor.create(number=number or placeholder, **clean)
-            if number is None:
-                debtor.number = await _generated_number(debtor)
-                await debtor.save(update_fields=["number"])
+            debtor = await insert_debtor(clean)
             await audit.record(caller, "debtor.created", debtor, number=debtor.number)
     except IntegrityError:
-        raise _number_taken(number or "") from None
+        raise _number_taken(clean.get("number") or "") from None
     return debtor
 
 

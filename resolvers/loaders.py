@@ -9,7 +9,17 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from models import AdminUser, ContactPerson, Debtor, RegistrationField, Shop, ShopUser
+from models import (
+    AdminUser,
+    ContactPerson,
+    Debtor,
+    RegistrationAnswer,
+    RegistrationField,
+    RegistrationRequest,
+    Shop,
+    ShopUser,
+)
+from resolvers.matching import clues_of, matching_debtors
 
 M = TypeVar("M", bound=Model)
 
@@ -32,6 +42,16 @@ def _grouped_by(model: type[M], foreign_key: str) -> DataLoader[int, list[M]]:
     return DataLoader(load_fn=load)
 
 
+def _matching_debtors(answers: DataLoader[int, list[RegistrationAnswer]]) -> DataLoader:
+    async def load(requests: Sequence[RegistrationRequest]) -> list[list[Debtor]]:
+        answer_lists = await answers.load_many([request.id for request in requests])
+        return await matching_debtors(
+            [clues_of(request, given) for request, given in zip(requests, answer_lists)]
+        )
+
+    return DataLoader(load_fn=load, cache_key_fn=lambda request: request.id)
+
+
 class Loaders:
     """One set of loaders per request: a cache that never outlives what it saw."""
 
@@ -44,3 +64,5 @@ class Loaders:
         self.contacts_by_debtor = _grouped_by(ContactPerson, "debtor_id")
         self.shop_users_by_contact = _grouped_by(ShopUser, "contact_id")
         self.registration_fields_by_shop = _grouped_by(RegistrationField, "shop_id")
+        self.answers_by_request = _grouped_by(RegistrationAnswer, "request_id")
+        self.matching_debtors_by_request = _matching_debtors(self.answers_by_request)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from auth import one_time_tokens
@@ -10,24 +9,15 @@ from auth.sessions import end_sessions_of, start_session
 from auth.viewer import Caller, Viewer
 from mail.outbox import enqueue
 from models import ContactPerson, ShopUser, TokenPurpose
-from models.normalise import normalise_email, username_key
+from models.normalise import normalise_email
 from resolvers import audit
-from resolvers import validation as check
 from resolvers.invitations import invalid_token, send_invitation
 from resolvers.links import password_reset_url
 from resolvers.passwords import hash_new_password, refuse_overlong_password
 from resolvers.runtime import Runtime
 from resolvers.sessions import SignedIn
+from resolvers.shop_users import users_with_email
 from resolvers.shops import shop_by_handle
-
-
-async def _users_with_email(shop_id: int, email: str) -> list[ShopUser]:
-    """The shop's users whose contact has this email, or whose username is it."""
-    if not check.fits_column(ContactPerson, "email", email):
-        return []
-    return await ShopUser.filter(
-        Q(contact__email=email) | Q(username_key=username_key(email)), shop_id=shop_id
-    ).select_related("contact", "shop")
 
 
 async def request_password_reset(runtime: Runtime, caller: Caller, shop_handle: str, email: str) -> None:
@@ -39,7 +29,7 @@ async def request_password_reset(runtime: Runtime, caller: Caller, shop_handle: 
     shop = await shop_by_handle(shop_handle)
     address = normalise_email(email.strip()) or ""
     now = runtime.now()
-    users = [user for user in await _users_with_email(shop.id, address) if not user.is_excluded_at(now)]
+    users = [user for user in await users_with_email(shop.id, address) if not user.is_excluded_at(now)]
     async with in_transaction():
         for user in users:
             if user.contact.email is None:
@@ -54,11 +44,17 @@ async def request_password_reset(runtime: Runtime, caller: Caller, shop_handle: 
         )
 
 
+async def new_reset_link(runtime: Runtime, user: ShopUser) -> str:
+    """A fresh reset link for `user` (with `user.shop` loaded); the one before stops working."""
+    token = await one_time_tokens.issue(
+        user, TokenPurpose.PASSWORD_RESET, now=runtime.now(), lifetime=runtime.password_reset_lifetime
+    )
+    return password_reset_url(runtime, user.shop, token)
+
+
 async def _send_reset_link(runtime: Runtime, user: ShopUser) -> None:
     now = runtime.now()
-    token = await one_time_tokens.issue(
-        user, TokenPurpose.PASSWORD_RESET, now=now, lifetime=runtime.password_reset_lifetime
-    )
+    reset_url = await new_reset_link(runtime, user)
     await enqueue(
         recipient=user.contact.email,
         template="password_reset",
@@ -66,7 +62,7 @@ async def _send_reset_link(runtime: Runtime, user: ShopUser) -> None:
         context={
             "shop_name": user.shop.name,
             "name": user.contact.full_name,
-            "reset_url": password_reset_url(runtime, user.shop, token),
+            "reset_url": reset_url,
             "valid_minutes": int(runtime.password_reset_lifetime.total_seconds() // 60),
         },
         now=now,
@@ -93,9 +89,14 @@ async def reset_password(
             raise invalid_token()
         shop_user.password_hash = new_hash
         shop_user.password_changed_at = shop_user.last_login_at = now
+        # A user who was still invited (sent a reset link by a registration) is active from now.
+        shop_user.activated_at = shop_user.activated_at or now
         shop_user.must_change_password = False
         await shop_user.save(
-            update_fields=["password_hash", "password_changed_at", "last_login_at", "must_change_password"]
+            update_fields=[
+                "password_hash", "password_changed_at", "last_login_at", "activated_at",
+                "must_change_password",
+            ]
         )
         await end_sessions_of(shop_user)
         session_token, session = await start_session(

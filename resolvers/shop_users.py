@@ -163,6 +163,15 @@ async def _lost_race(shop: Shop, contact: ContactPerson, username: str) -> UserI
     return UserInputError.of(ErrorCode.USERNAME_TAKEN, USERNAME_TAKEN, "username")
 
 
+async def users_with_email(shop_id: int, email: str) -> list[ShopUser]:
+    """The shop's users whose contact has this email, or whose username is it."""
+    if not check.fits_column(ContactPerson, "email", email):
+        return []
+    return await ShopUser.filter(
+        Q(contact__email=email) | Q(username_key=username_key(email)), shop_id=shop_id
+    ).select_related("contact", "shop")
+
+
 async def _shop_user(pk: int | None) -> ShopUser:
     shop_user = (
         await ShopUser.get_or_none(id=pk).select_related("shop", "contact") if pk is not None else None

@@ -13,6 +13,8 @@ from schema.debtor_mutations import DebtorMutations
 from schema.masking import MaskUnexpectedErrors
 from schema.password_mutations import PasswordMutations
 from schema.query import Query
+from schema.registration_field_mutations import RegistrationFieldMutations
+from schema.registration_mutations import RegistrationMutations
 from schema.session_mutations import SessionMutations
 from schema.shop_mutations import ShopMutations
 from schema.shop_user_mutations import ShopUserMutations
@@ -23,7 +25,15 @@ MAX_TOKENS = 2000
 
 Mutation = merge_types(
     "Mutation",
-    (SessionMutations, PasswordMutations, ShopMutations, DebtorMutations, ShopUserMutations),
+    (
+        SessionMutations,
+        PasswordMutations,
+        RegistrationMutations,
+        ShopMutations,
+        RegistrationFieldMutations,
+        DebtorMutations,
+        ShopUserMutations,
+    ),
 )
 
 

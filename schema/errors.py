@@ -8,7 +8,7 @@ from typing import ParamSpec, TypeVar
 
 import strawberry
 
-from resolvers.errors import ErrorCode, UserInputError
+from resolvers.errors import ErrorCode, Problem, UserInputError
 
 UserErrorCode = strawberry.enum(ErrorCode, name="UserErrorCode", description="Why a call was refused.")
 
@@ -23,13 +23,17 @@ class UserError:
 
 
 def user_errors(error: UserInputError) -> list[UserError]:
+    return user_errors_of(error.problems)
+
+
+def user_errors_of(problems: list[Problem]) -> list[UserError]:
     return [
         UserError(
             field=list(problem.field) if problem.field else None,
             message=problem.message,
             code=problem.code,
         )
-        for problem in error.problems
+        for problem in problems
     ]
 
 

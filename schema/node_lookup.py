@@ -10,10 +10,12 @@ from strawberry.types import Info
 
 from models import AuditEvent as AuditEventModel
 from models import RegistrationField as RegistrationFieldModel
+from models import RegistrationRequest as RegistrationRequestModel
 from schema.accounts import AdminUser
 from schema.audit import AuditEvent
 from schema.customers import ContactPerson, Debtor, ShopUser
 from schema.nodes import Node, parse_global_id
+from schema.registrations import RegistrationRequest
 from schema.shops import RegistrationField, Shop
 from schema.visibility import own_shop_user
 
@@ -55,6 +57,9 @@ async def _load(info: Info, type_name: str, pk: int) -> Node | None:
         case "RegistrationField":
             row = await RegistrationFieldModel.get_or_none(id=pk)
             return RegistrationField.from_model(row) if row else None
+        case "RegistrationRequest":
+            row = await RegistrationRequestModel.get_or_none(id=pk)
+            return RegistrationRequest.from_model(row) if row else None
         case "AuditEvent":
             row = await AuditEventModel.get_or_none(id=pk)
             return AuditEvent.from_model(row) if row else None

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from auth.permissions import IsStaff, PasswordChangeNotPending
-from resolvers import audit, debtors, outbox, shop_users, shops
+from resolvers import audit, debtors, outbox, registration_fields, registrations, shop_users, shops
 from schema.accounts import Viewer, viewer_type
 from schema.audit import AuditEvent
 from schema.customers import Debtor, ShopUser, ShopUserStatus
@@ -15,6 +15,7 @@ from schema.node_lookup import resolve_node
 from schema.nodes import Node
 from schema.outbox import OutboxMessage, OutboxStatus
 from schema.pagination import Connection, connection
+from schema.registrations import RegistrationForm, RegistrationRequest, RegistrationStatus
 from schema.shops import Shop
 
 
@@ -31,6 +32,31 @@ class Query:
     )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)
+
+    @strawberry.field(
+        description="A shop's registration form (anyone): open or not, the mode, the ordered "
+        "extra questions, the languages."
+    )
+    @refusals_as_errors
+    async def registration_form(self, shop: str) -> RegistrationForm:
+        return RegistrationForm.from_value(await registration_fields.registration_form(shop))
+
+    @strawberry.field(
+        permission_classes=[IsStaff],
+        description="Registration requests, optionally of one shop and status; `search` looks in "
+        "name, email and company. Newest first.",
+    )
+    @refusals_as_errors
+    async def registration_requests(
+        self,
+        shop: str | None = None,
+        status: RegistrationStatus | None = None,
+        search: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[RegistrationRequest]:
+        page = await registrations.search_registration_requests(shop, status, search, first, after)
+        return connection(page, RegistrationRequest.from_model)
 
     @strawberry.field(permission_classes=[IsStaff], description="All shops (staff).")
     async def shops(self) -> list[Shop]:

@@ -1,0 +1,500 @@
+"""Self-registration: the form's submission (rules 1–3, 7) and staff decisions (rules 4–6)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from auth.viewer import Caller
+from mail.outbox import enqueue
+from models import (
+    ApprovalMode,
+    ContactPerson,
+    Debtor,
+    RegistrationAnswer,
+    RegistrationField,
+    RegistrationRequest,
+    RegistrationStatus,
+    Shop,
+    ShopUser,
+)
+from models.normalise import username_key
+from resolvers import audit
+from resolvers import validation as check
+from resolvers.debtors import find_debtor, insert_debtor, search_term
+from resolvers.errors import ErrorCode, Problem, UserInputError
+from resolvers.invitations import send_invitation
+from resolvers.links import sign_in_url
+from resolvers.matching import clues_of, matching_debtors
+from resolvers.pagination import Page, newest_first
+from resolvers.password_resets import new_reset_link
+from resolvers.passwords import new_password_problem
+from resolvers.reminders import review_url
+from resolvers.runtime import Runtime
+from resolvers.shop_users import users_with_email
+from resolvers.shops import shop_by_handle
+
+MAX_ANSWER_LENGTH = 2000
+MAX_BULK = 500
+
+
+@dataclass(frozen=True)
+class Submission:
+    shop_handle: str
+    name: str
+    email: str
+    company: str | None = None
+    language: str | None = None
+    answers: Sequence[tuple[str, str]] = ()
+    password: str | None = None
+    password_confirmation: str | None = None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What a submission made; both None when the email already had an account (rule 7)."""
+
+    request: RegistrationRequest | None = None
+    shop_user: ShopUser | None = None
+
+
+@dataclass(frozen=True)
+class _Checked:
+    shop: Shop
+    name: str
+    email: str
+    company: str | None
+    language: str
+    answers: list[tuple[RegistrationField, str]]
+
+
+def _answer_problems(fields: list[RegistrationField], given: Sequence[tuple[str, str]]) -> list[Problem]:
+    problems: list[Problem] = []
+    keys = [key for key, _ in given]
+    known = {f.key for f in fields}
+    for key in keys:
+        if key not in known or keys.count(key) > 1:
+            why = "This form asks no such question." if key not in known else "Answer each question once."
+            problems.append(Problem(ErrorCode.INVALID, why, ("answers", key[:64])))
+    values = dict(given)
+    for form_field in fields:
+        value = (values.get(form_field.key) or "").strip()
+        if not value:
+            problems.append(Problem(
+                ErrorCode.FIELD_REQUIRED, f"'{form_field.label}' is required.", ("answers", form_field.key)
+            ))
+        elif len(value) > MAX_ANSWER_LENGTH:
+            problems.append(Problem(
+                ErrorCode.INVALID, f"Use at most {MAX_ANSWER_LENGTH} characters.", ("answers", form_field.key)
+            ))
+    return problems
+
+
+def _problem(check_one, *args, **kwargs) -> tuple[object, Problem | None]:
+    """Runs one value check; returns (value, None) or (None, its problem)."""
+    try:
+        return check_one(*args, **kwargs), None
+    except UserInputError as error:
+        return None, error.problems[0]
+
+
+async def _checked(submission: Submission) -> _Checked:
+    """The submission checked against the shop's form; every problem at once."""
+    shop = await shop_by_handle(submission.shop_handle)
+    if not shop.registration_enabled:
+        raise UserInputError.of(
+            ErrorCode.REGISTRATION_DISABLED, "This shop does not take registrations.", "shop"
+        )
+    name, name_problem = _problem(check.required_text, submission.name, "name", max_length=200)
+    email, email_problem = _problem(check.email_address, submission.email, "email")
+    company, company_problem = _problem(check.optional_text, submission.company, "company", max_length=200)
+    problems = [p for p in (name_problem, email_problem, company_problem) if p]
+    language = (submission.language or "").strip() or shop.default_language
+    if language not in shop.languages:
+        problems.append(Problem(
+            ErrorCode.LANGUAGE_NOT_OFFERED, f"The shop offers {', '.join(shop.languages)}.", ("language",)
+        ))
+    fields = await RegistrationField.filter(shop_id=shop.id).order_by("position", "id")
+    problems += _answer_problems(fields, submission.answers)
+    problems += _password_problems(shop, submission)
+    if problems:
+        raise UserInputError(problems)
+    values = dict(submission.answers)
+    answers = [(f, values[f.key].strip()) for f in fields]
+    return _Checked(shop, str(name), str(email), company, language, answers)  # type: ignore[arg-type]
+
+
+def _password_problems(shop: Shop, submission: Submission) -> list[Problem]:
+    if shop.approval_mode is ApprovalMode.MANUAL:
+        if submission.password:
+            return [Problem(
+                ErrorCode.INVALID,
+                "This shop reviews registrations first; the invitation lets you choose a password.",
+                ("password",),
+            )]
+        return []
+    if not submission.password:
+        return [Problem(ErrorCode.FIELD_REQUIRED, "Choose a password.", ("password",))]
+    if submission.password_confirmation is None:
+        return [Problem(ErrorCode.FIELD_REQUIRED, "Type the password twice.", ("passwordConfirmation",))]
+    problem = new_password_problem(
+        submission.password, submission.password_confirmation,
+        user_inputs=[submission.email, submission.name, submission.company or "", shop.name],
+    )
+    return [problem] if problem else []
+
+
+async def submit_registration(runtime: Runtime, caller: Caller, submission: Submission) -> Submitted:
+    checked = await _checked(submission)
+    shop = checked.shop
+    # Hashed even for an existing account, so the answer takes as long either way.
+    password_hash = (
+        await runtime.passwords.hash(submission.password or "")
+        if shop.approval_mode is ApprovalMode.AUTOMATIC
+        else None
+    )
+    existing = await users_with_email(shop.id, checked.email)
+    async with in_transaction():
+        if existing:
+            await _tell_existing_user(runtime, caller, checked, existing)
+            return Submitted()
+        request = await RegistrationRequest.create(
+            shop=shop, name=checked.name, email=checked.email, company=checked.company,
+            language=checked.language,
+        )
+        answers = [
+            RegistrationAnswer(request=request, key=f.key, label=f.label, value=value, position=index)
+            for index, (f, value) in enumerate(checked.answers, start=1)
+        ]
+        if answers:
+            await RegistrationAnswer.bulk_create(answers)
+        if password_hash is None:
+            await _queue_review(runtime, shop, request, answers)
+            await audit.record(caller, "registration.submitted", request, shop=shop.handle)
+            return Submitted(request)
+        request.status, request.decided_at = RegistrationStatus.APPROVED, runtime.now()
+        shop_user = await _provision(runtime, shop, request, answers, password_hash=password_hash)
+        await _queue_welcome(runtime, shop, request, shop_user, answers)
+        await audit.record(caller, "registration.approved_automatically", request, shop=shop.handle)
+        return Submitted(request, shop_user)
+
+
+async def _tell_existing_user(
+    runtime: Runtime, caller: Caller, checked: _Checked, users: list[ShopUser]
+) -> None:
+    """Rule 7: no request; the user gets sign-in and reset links, unless excluded."""
+    now = runtime.now()
+    user = users[0]
+    if not user.is_excluded_at(now):
+        await enqueue(
+            recipient=checked.email,
+            template="already_registered",
+            language=user.language,
+            context={
+                "shop_name": checked.shop.name,
+                "name": user.contact.full_name,
+                "sign_in_url": sign_in_url(runtime, checked.shop),
+                "reset_url": await new_reset_link(runtime, user),
+            },
+            now=now,
+        )
+    await audit.record(
+        caller, "registration.existing_account", user, shop=checked.shop.handle, email=checked.email
+    )
+
+
+def _answer_lines(answers: Sequence[RegistrationAnswer]) -> list[dict[str, str]]:
+    return [{"label": a.label, "value": a.value} for a in answers]
+
+
+async def _queue_review(
+    runtime: Runtime, shop: Shop, request: RegistrationRequest, answers: Sequence[RegistrationAnswer]
+) -> None:
+    now = runtime.now()
+    if shop.notification_email:
+        await enqueue(
+            recipient=shop.notification_email,
+            template="staff_new_request",
+            language=shop.default_language,
+            context={
+                "shop_name": shop.name, "name": request.name, "email": request.email,
+                "company": request.company, "request_language": request.language,
+                "answers": _answer_lines(answers), "review_url": review_url(runtime, shop),
+            },
+            now=now,
+        )
+    await enqueue(
+        recipient=request.email,
+        template="request_received",
+        language=request.language,
+        context={"shop_name": shop.name, "name": request.name},
+        now=now,
+    )
+
+
+async def _queue_welcome(
+    runtime: Runtime,
+    shop: Shop,
+    request: RegistrationRequest,
+    shop_user: ShopUser,
+    answers: Sequence[RegistrationAnswer],
+) -> None:
+    now = runtime.now()
+    await enqueue(
+        recipient=request.email,
+        template="welcome",
+        language=request.language,
+        context={
+            "shop_name": shop.name, "name": request.name, "username": shop_user.username,
+            "sign_in_url": sign_in_url(runtime, shop),
+        },
+        now=now,
+    )
+    if shop.notification_email:
+        await enqueue(
+            recipient=shop.notification_email,
+            template="staff_account_created",
+            language=shop.default_language,
+            context={
+                "shop_name": shop.name, "name": request.name, "email": request.email,
+                "company": request.company, "answers": _answer_lines(answers),
+                "account_url": f"{runtime.admin_url}/shops/{shop.handle}/shop-users/{shop_user.id}",
+            },
+            now=now,
+        )
+
+
+def _merged_tags(*groups: Sequence[str]) -> list[str]:
+    merged: list[str] = []
+    for group in groups:
+        merged += [tag for tag in group if tag not in merged]
+    return merged
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    first, _, last = name.strip().partition(" ")
+    return first[:100], last.strip()[:100]
+
+
+async def _provision(
+    runtime: Runtime,
+    shop: Shop,
+    request: RegistrationRequest,
+    answers: Sequence[RegistrationAnswer],
+    *,
+    debtor: Debtor | None = None,
+    extra_tags: Sequence[str] = (),
+    password_hash: str | None = None,
+) -> ShopUser:
+    """Links or makes the debtor and contact, makes the shop user, records them on the request.
+
+    Call inside the transaction that decided the request.
+    """
+    if debtor is None:
+        matches = (await matching_debtors([clues_of(request, answers)]))[0]
+        debtor = matches[0] if matches else None
+    tags = _merged_tags(debtor.price_list_tags if debtor else [], shop.default_price_list_tags, extra_tags)
+    if debtor is None:
+        debtor = await insert_debtor(
+            {"name": request.company or request.name, "email": request.email, "price_list_tags": tags}
+        )
+    elif tags != debtor.price_list_tags:
+        debtor.price_list_tags = tags
+        await debtor.save(update_fields=["price_list_tags", "updated_at"])
+    contact = await ContactPerson.filter(debtor_id=debtor.id, email=request.email).first()
+    if contact is None:
+        first_name, last_name = _split_name(request.name)
+        contact = await ContactPerson.create(
+            debtor=debtor, first_name=first_name, last_name=last_name,
+            email=request.email, language=request.language,
+        )
+    taken = await ShopUser.filter(
+        Q(contact_id=contact.id) | Q(username_key=username_key(request.email)), shop_id=shop.id
+    ).exists()
+    if taken:
+        raise UserInputError.of(
+            ErrorCode.ALREADY_HAS_ACCOUNT, "This customer has a user in this shop already."
+        )
+    now = runtime.now()
+    shop_user = await ShopUser.create(
+        shop=shop, contact=contact, username=request.email, language=request.language,
+        password_hash=password_hash, activated_at=now if password_hash else None,
+        password_changed_at=now if password_hash else None,
+    )
+    request.debtor, request.shop_user = debtor, shop_user
+    await request.save()
+    shop_user.contact = contact
+    return shop_user
+
+
+@dataclass
+class BulkResult:
+    """Per-id outcome of a bulk decision: what succeeded, and problems at ["ids", "<index>"]."""
+
+    requests: list[RegistrationRequest] = field(default_factory=list)
+    deleted_pks: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def refuse(self, index: int, error: UserInputError) -> None:
+        first = error.problems[0]
+        self.problems.append(Problem(first.code, first.message, ("ids", str(index))))
+
+
+def _check_bulk(pks: Sequence[int | None]) -> None:
+    if not pks:
+        raise check.invalid("Name at least one request.", "ids")
+    if len(pks) > MAX_BULK:
+        raise check.invalid(f"Decide at most {MAX_BULK} requests at once.", "ids")
+
+
+async def _not_claimed(pk: int | None) -> UserInputError:
+    """Why a request could not be moved on: it is gone, or decided already."""
+    if pk is not None and await RegistrationRequest.filter(id=pk).exists():
+        return UserInputError.of(ErrorCode.ALREADY_DECIDED, "This request was decided already.")
+    return UserInputError.of(ErrorCode.NOT_FOUND, "No such registration request.")
+
+
+def _decider_id(caller: Caller) -> int | None:
+    return caller.viewer.admin.id if caller.viewer is not None and caller.viewer.admin else None
+
+
+async def approve_registrations(
+    runtime: Runtime,
+    caller: Caller,
+    pks: Sequence[int | None],
+    *,
+    debtor_pk: int | None = None,
+    debtor_given: bool = False,
+    price_list_tags: Sequence[str] | None = None,
+) -> BulkResult:
+    """Each request on its own: claimed from PENDING or REJECTED by one conditional UPDATE,
+    so two dashboards approving at once make one account and one invitation."""
+    _check_bulk(pks)
+    extra_tags = check.tag_list(list(price_list_tags or []), "priceListTags")
+    debtor = await find_debtor(debtor_pk) if debtor_given else None
+    if debtor_given and debtor is None:
+        raise UserInputError.of(ErrorCode.NOT_FOUND, "No such debtor.", "debtorId")
+    result = BulkResult()
+    for index, pk in enumerate(pks):
+        try:
+            result.requests.append(await _approve_one(runtime, caller, pk, debtor, extra_tags))
+        except UserInputError as error:
+            result.refuse(index, error)
+    return result
+
+
+async def _approve_one(
+    runtime: Runtime, caller: Caller, pk: int | None, debtor: Debtor | None, extra_tags: list[str]
+) -> RegistrationRequest:
+    async with in_transaction():
+        claimed = pk is not None and await RegistrationRequest.filter(
+            id=pk, status__in=[RegistrationStatus.PENDING, RegistrationStatus.REJECTED]
+        ).update(
+            status=RegistrationStatus.APPROVED, decided_at=runtime.now(),
+            decided_by_id=_decider_id(caller), rejection_reason=None,
+        )
+        if not claimed:
+            raise await _not_claimed(pk)
+        request = await RegistrationRequest.get(id=pk).select_related("shop")
+        answers = await RegistrationAnswer.filter(request_id=request.id)
+        shop_user = await _provision(
+            runtime, request.shop, request, answers, debtor=debtor, extra_tags=extra_tags
+        )
+        await send_invitation(runtime, shop_user, request.shop, shop_user.contact)
+        await audit.record(
+            caller, "registration.approved", request,
+            debtor=request.debtor.number, shop_user=shop_user.id,
+        )
+    return request
+
+
+async def reject_registrations(
+    runtime: Runtime,
+    caller: Caller,
+    pks: Sequence[int | None],
+    *,
+    reason: str | None = None,
+    notify_customer: bool | None = None,
+) -> BulkResult:
+    """PENDING requests become REJECTED, kept with the reason; the customer is told unless
+    the call (or else the shop) says not to."""
+    _check_bulk(pks)
+    reason = check.optional_text(reason, "reason", max_length=2000)
+    result = BulkResult()
+    for index, pk in enumerate(pks):
+        try:
+            result.requests.append(await _reject_one(runtime, caller, pk, reason, notify_customer))
+        except UserInputError as error:
+            result.refuse(index, error)
+    return result
+
+
+async def _reject_one(
+    runtime: Runtime, caller: Caller, pk: int | None, reason: str | None, notify_customer: bool | None
+) -> RegistrationRequest:
+    now = runtime.now()
+    async with in_transaction():
+        claimed = pk is not None and await RegistrationRequest.filter(
+            id=pk, status=RegistrationStatus.PENDING
+        ).update(
+            status=RegistrationStatus.REJECTED, decided_at=now,
+            decided_by_id=_decider_id(caller), rejection_reason=reason,
+        )
+        if not claimed:
+            raise await _not_claimed(pk)
+        request = await RegistrationRequest.get(id=pk).select_related("shop")
+        shop = request.shop
+        notify = shop.notify_customer_on_rejection if notify_customer is None else notify_customer
+        if notify:
+            await enqueue(
+                recipient=request.email,
+                template="rejection",
+                language=request.language,
+                context={"shop_name": shop.name, "name": request.name, "reason": reason},
+                now=now,
+            )
+        await audit.record(caller, "registration.rejected", request, reason=reason, notified=notify)
+    return request
+
+
+async def delete_registrations(caller: Caller, pks: Sequence[int | None]) -> BulkResult:
+    """The requests are gone; only the audit log remembers who asked and who deleted."""
+    _check_bulk(pks)
+    result = BulkResult()
+    for index, pk in enumerate(pks):
+        async with in_transaction():
+            request = await RegistrationRequest.get_or_none(id=pk) if pk is not None else None
+            if request is None or not await RegistrationRequest.filter(id=request.id).delete():
+                result.refuse(index, UserInputError.of(ErrorCode.NOT_FOUND, "No such registration request."))
+                continue
+            await audit.record(
+                caller, "registration.deleted", request,
+                name=request.name, email=request.email, status=request.status.value,
+            )
+            result.deleted_pks.append(request.id)
+    return result
+
+
+async def search_registration_requests(
+    shop_handle: str | None,
+    status: RegistrationStatus | None,
+    search: str | None,
+    first: int | None,
+    after: str | None,
+) -> Page[RegistrationRequest]:
+    """Requests by shop and status; `search` looks in name, email and company. Newest first."""
+    requests = RegistrationRequest.all()
+    if shop_handle is not None:
+        shop = await shop_by_handle(shop_handle)
+        requests = requests.filter(shop_id=shop.id)
+    if status is not None:
+        requests = requests.filter(status=status)
+    term = search_term(search)
+    if term is not None:
+        requests = requests.filter(
+            Q(name__icontains=term) | Q(email__icontains=term) | Q(company__icontains=term)
+        )
+    return await newest_first(requests, first, after)
