@@ -14,7 +14,8 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, TextIO
+from datetime import UTC, datetime
+from typing import Any, TextIO, TypeVar
 
 from tortoise.transactions import in_transaction
 
@@ -23,8 +24,9 @@ from models import ContactPerson, Debtor
 from resolvers import audit
 from resolvers.debtors import validated_contact, validated_debtor
 from resolvers.errors import ErrorCode, UserInputError
-from resolvers.validation import camel_case
+from resolvers.validation import camel_case, check_limits_agree
 
+M = TypeVar("M", Debtor, ContactPerson)
 CHUNK_SIZE = 500
 TAG_SEPARATOR = "|"
 
@@ -106,7 +108,9 @@ def _debtor_values(cells: dict[str, str]) -> dict[str, Any]:
             values[name] = text or None
     if not values.get("number"):
         raise UserInputError.of(ErrorCode.FIELD_REQUIRED, "This column is required.", "number")
-    return validated_debtor(values)
+    clean = validated_debtor(values)
+    check_limits_agree(clean.get("minimum_order_amount"), clean.get("checkout_payment_limit"))
+    return clean
 
 
 def _contact_values(cells: dict[str, str], default_language: str) -> dict[str, Any] | None:
@@ -116,7 +120,9 @@ def _contact_values(cells: dict[str, str], default_language: str) -> dict[str, A
     values: dict[str, Any] = {name: text or None for name, text in given.items()}
     values.setdefault("first_name", None)
     values.setdefault("last_name", None)
-    values["language"] = values.get("language") or default_language
+    # Without the column an existing contact keeps its language; a new one gets the default.
+    if "language" in values:
+        values["language"] = values["language"] or default_language
     return validated_contact(values)
 
 
@@ -132,23 +138,26 @@ def _refusal(error: UserInputError, contact: bool) -> str:
     return f"{column}: {problem.message}"
 
 
+def _delimiter(header_line: str) -> str:
+    """The separator of an export: whichever of `,` `;` and tab the header uses most."""
+    return max([",", ";", "\t"], key=header_line.count)
+
+
 def read_rows(source: TextIO, default_language: str, report: ImportReport) -> Iterator[_Row]:
     """The valid rows of the file; each bad one goes to `report.refused` with its line."""
-    sample = source.read(64 * 1024)
-    source = io.StringIO(sample + source.read())
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(source, dialect=dialect)
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    text = source.read()
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text.partition("\n")[0]))
+    header = [name.strip().lower().lstrip("\ufeff") for name in reader.fieldnames or []]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise ImportFileError(f"The header lacks the column(s): {', '.join(missing)}.")
     reader.fieldnames = header
-    line = reader.line_num + 1
     for record in reader:
         report.rows += 1
+        # The line the record starts on: csv skips blank lines, and a quoted cell may span several.
+        line = reader.line_num - sum(
+            value.count("\n") for value in record.values() if isinstance(value, str)
+        )
         cells = {key: (value or "").strip() for key, value in record.items() if key in header}
         if None in record:
             report.refused.append((line, "The row has more cells than the header has columns."))
@@ -162,7 +171,14 @@ def read_rows(source: TextIO, default_language: str, report: ImportReport) -> It
                     yield _Row(line, debtor, _contact_values(cells, default_language))
                 except UserInputError as error:
                     report.refused.append((line, _refusal(error, contact=True)))
-        line = reader.line_num + 1
+
+
+def _touched(rows: list[M]) -> list[M]:
+    """bulk_update skips `auto_now`: stamp the rows it is about to write."""
+    now = datetime.now(UTC)
+    for row in rows:
+        row.updated_at = now
+    return rows
 
 
 def _changed(row: Any, values: dict[str, Any]) -> bool:
@@ -197,7 +213,7 @@ async def _import_debtors(rows: list[_Row], report: ImportReport) -> dict[str, D
     if new:
         await Debtor.bulk_create(new)
     if changed:
-        await Debtor.bulk_update(changed, fields=sorted(fields - {"number"}))
+        await Debtor.bulk_update(_touched(changed), fields=sorted(fields - {"number"} | {"updated_at"}))
     report.debtors.created += len(new)
     report.debtors.updated += len(changed)
     if not new:
@@ -221,14 +237,19 @@ class _KnownContacts:
         self.by_name.setdefault(name, contact)
 
     def find(self, debtor_id: int, values: dict[str, Any]) -> ContactPerson | None:
-        if values.get("email"):
-            found = self.by_email.get((debtor_id, values["email"]))
-            if found is not None:
-                return found
-        return self.by_name.get((debtor_id, values["first_name"].lower(), values["last_name"].lower()))
+        email = values.get("email")
+        if email and (debtor_id, email) in self.by_email:
+            return self.by_email[(debtor_id, email)]
+        namesake = self.by_name.get((debtor_id, values["first_name"].lower(), values["last_name"].lower()))
+        # A namesake with another email is another person.
+        if namesake is not None and email and namesake.email and namesake.email != email:
+            return None
+        return namesake
 
 
-async def _import_contacts(rows: list[_Row], debtors: dict[str, Debtor], report: ImportReport) -> None:
+async def _import_contacts(
+    rows: list[_Row], debtors: dict[str, Debtor], report: ImportReport, default_language: str
+) -> None:
     known = _KnownContacts(
         await ContactPerson.filter(debtor_id__in=[debtor.id for debtor in debtors.values()])
     )
@@ -241,7 +262,7 @@ async def _import_contacts(rows: list[_Row], debtors: dict[str, Debtor], report:
         debtor_id = debtors[row.debtor["number"]].id
         contact = known.find(debtor_id, row.contact)
         if contact is None:
-            contact = ContactPerson(debtor_id=debtor_id, **row.contact)
+            contact = ContactPerson(debtor_id=debtor_id, **{"language": default_language, **row.contact})
             known.add(contact)
             new.append(contact)
         elif _changed(contact, row.contact) and contact.id is not None:
@@ -252,7 +273,9 @@ async def _import_contacts(rows: list[_Row], debtors: dict[str, Debtor], report:
     if new:
         await ContactPerson.bulk_create(new)
     if changed:
-        await ContactPerson.bulk_update(list(changed.values()), fields=sorted(fields))
+        await ContactPerson.bulk_update(
+            _touched(list(changed.values())), fields=sorted(fields | {"updated_at"})
+        )
     report.contacts.created += len(new)
     report.contacts.updated += len(changed)
 
@@ -287,7 +310,7 @@ async def import_debtors(
     for chunk in _chunks(rows, chunk_size):
         async with in_transaction():
             debtors = await _import_debtors(chunk, report)
-            await _import_contacts(chunk, debtors, report)
+            await _import_contacts(chunk, debtors, report, default_language)
         done += len(chunk)
         on_progress(done, report.rows)
     await audit.record(

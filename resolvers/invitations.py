@@ -19,14 +19,21 @@ from resolvers.sessions import SignedIn
 INVALID_LINK = "This link is not valid (any more). Ask the shop for a new one."
 
 
-async def send_invitation(runtime: Runtime, shop_user: ShopUser, shop: Shop, contact: ContactPerson) -> None:
-    """Queue an invitation mail with a fresh link; call inside the use case's transaction."""
+async def send_invitation(
+    runtime: Runtime,
+    shop_user: ShopUser,
+    shop: Shop,
+    contact: ContactPerson,
+    recipient: str | None = None,
+) -> None:
+    """Queue an invitation mail with a fresh link (to the contact unless `recipient` is
+    given); call inside the use case's transaction."""
     now = runtime.now()
     token = await one_time_tokens.issue(
         shop_user, TokenPurpose.INVITATION, now=now, lifetime=runtime.invitation_lifetime
     )
     await enqueue(
-        recipient=contact.email,
+        recipient=recipient or contact.email,
         template="invitation",
         language=shop_user.language,
         context={

@@ -32,12 +32,11 @@ async def request_password_reset(runtime: Runtime, caller: Caller, shop_handle: 
     users = [user for user in await users_with_email(shop.id, address) if not user.is_excluded_at(now)]
     async with in_transaction():
         for user in users:
-            if user.contact.email is None:
-                continue
+            # The address asked for is the one that matched: the contact's, or the username.
             if user.password_hash is None:
-                await send_invitation(runtime, user, shop, user.contact)
+                await send_invitation(runtime, user, shop, user.contact, recipient=address)
             else:
-                await _send_reset_link(runtime, user)
+                await _send_reset_link(runtime, user, address)
         await audit.record(
             caller, "customer.password_reset_requested", users[0] if users else None,
             shop=shop.handle, email=address[:254], matched=len(users),
@@ -52,11 +51,11 @@ async def new_reset_link(runtime: Runtime, user: ShopUser) -> str:
     return password_reset_url(runtime, user.shop, token)
 
 
-async def _send_reset_link(runtime: Runtime, user: ShopUser) -> None:
+async def _send_reset_link(runtime: Runtime, user: ShopUser, recipient: str) -> None:
     now = runtime.now()
     reset_url = await new_reset_link(runtime, user)
     await enqueue(
-        recipient=user.contact.email,
+        recipient=recipient,
         template="password_reset",
         language=user.language,
         context={

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 
 from auth.sessions import end_sessions_of
 from auth.viewer import Caller
-from models import ContactPerson, Shop, ShopUser, ShopUserStatus
+from models import ContactPerson, OneTimeToken, Shop, ShopUser, ShopUserStatus
 from models.normalise import username_key
 from resolvers import audit
 from resolvers import validation as check
@@ -167,9 +167,11 @@ async def users_with_email(shop_id: int, email: str) -> list[ShopUser]:
     """The shop's users whose contact has this email, or whose username is it."""
     if not check.fits_column(ContactPerson, "email", email):
         return []
-    return await ShopUser.filter(
-        Q(contact__email=email) | Q(username_key=username_key(email)), shop_id=shop_id
-    ).select_related("contact", "shop")
+    matches = Q(contact__email=email)
+    key = username_key(email)
+    if check.fits_column(ShopUser, "username_key", key):
+        matches |= Q(username_key=key)
+    return await ShopUser.filter(matches, shop_id=shop_id).select_related("contact", "shop")
 
 
 async def _shop_user(pk: int | None) -> ShopUser:
@@ -212,8 +214,7 @@ async def set_exclusion(
     """Exclude (ending every session at once) or readmit a shop user."""
     now = runtime.now()
     reason = check.optional_text(reason, "reason", max_length=1000)
-    if excluded and until is not None and until <= now:
-        raise check.invalid("An exclusion ends in the future.", "until")
+    until = _exclusion_end(until, now) if excluded else None
     async with in_transaction():
         shop_user = await _shop_user(shop_user_pk)
         if excluded and not shop_user.may_be_excluded:
@@ -230,7 +231,11 @@ async def set_exclusion(
         await shop_user.save(
             update_fields=["excluded", "exclusion_reason", "excluded_since", "excluded_until"]
         )
-        ended = await end_sessions_of(shop_user) if excluded else 0
+        ended = 0
+        if excluded:
+            ended = await end_sessions_of(shop_user)
+            # Links mailed before stay dead after a readmission too: staff send new ones.
+            await OneTimeToken.filter(shop_user_id=shop_user.id, used_at__isnull=True).update(used_at=now)
         await audit.record(
             caller,
             "shop_user.excluded" if excluded else "shop_user.readmitted",
@@ -240,6 +245,21 @@ async def set_exclusion(
             sessions_ended=ended,
         )
     return shop_user
+
+
+def _exclusion_end(until: datetime | None, now: datetime) -> datetime | None:
+    """`until` in UTC, so both databases compare it as a moment; it must lie in the future."""
+    if until is None:
+        return None
+    if until.tzinfo is None:
+        raise check.invalid("Give the end with its time zone, e.g. 2027-01-31T18:00:00+01:00.", "until")
+    try:
+        until = until.astimezone(UTC)
+    except OverflowError:
+        raise check.invalid("Give an end before the year 9999.", "until") from None
+    if until <= now:
+        raise check.invalid("An exclusion ends in the future.", "until")
+    return until
 
 
 def _status_filter(status: ShopUserStatus, now: datetime) -> Q:

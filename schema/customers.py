@@ -115,12 +115,6 @@ class ShopUser(Node):
     username: str
     language: str
     may_be_excluded: bool
-    excluded: bool
-    exclusion_reason: str | None
-    excluded_since: datetime | None
-    excluded_until: datetime | None = strawberry.field(
-        description="When a temporary exclusion lifts by itself."
-    )
     must_change_password: bool = strawberry.field(
         description="Set when staff chose the password; the user must change it before anything else."
     )
@@ -136,15 +130,30 @@ class ShopUser(Node):
             username=user.username,
             language=user.language,
             may_be_excluded=user.may_be_excluded,
-            excluded=user.excluded,
-            exclusion_reason=user.exclusion_reason,
-            excluded_since=user.excluded_since,
-            excluded_until=user.excluded_until,
             must_change_password=user.must_change_password,
             created_at=user.created_at,
             activated_at=user.activated_at,
             last_login_at=user.last_login_at,
         )
+
+    def _excluded_now(self, info: Info) -> bool:
+        return self.model.is_excluded_at(info.context.runtime.now())
+
+    @strawberry.field(description="Excluded now; false again once a temporary exclusion has lifted.")
+    def excluded(self, info: Info) -> bool:
+        return self._excluded_now(info)
+
+    @strawberry.field
+    def exclusion_reason(self, info: Info) -> str | None:
+        return self.model.exclusion_reason if self._excluded_now(info) else None
+
+    @strawberry.field
+    def excluded_since(self, info: Info) -> datetime | None:
+        return self.model.excluded_since if self._excluded_now(info) else None
+
+    @strawberry.field(description="When a temporary exclusion lifts by itself.")
+    def excluded_until(self, info: Info) -> datetime | None:
+        return self.model.excluded_until if self._excluded_now(info) else None
 
     @strawberry.field(description="INVITED until a password is set, EXCLUDED while excluded.")
     def status(self, info: Info) -> ShopUserStatus:

@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TextIO, TypeVar
+from typing import TypeVar
 
 import click
 
@@ -163,12 +163,16 @@ def remind() -> None:
 
 
 @main.command("import-debtors")
-@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--language", default="nl", show_default=True,
-    help="Language of contact persons whose row has no contact_language.",
+    help="Language of new contact persons whose row has no contact_language.",
 )
-def import_debtors_command(csv_file: TextIO, language: str) -> None:
+@click.option(
+    "--encoding", default="utf-8-sig", show_default=True,
+    help="The file's encoding, e.g. cp1252 for an older Windows export.",
+)
+def import_debtors_command(csv_file: str, language: str, encoding: str) -> None:
     """Load debtors and contact persons from an ERP's CSV export (see the README for columns).
 
     Running it again updates what changed and creates nothing twice. A bad row
@@ -184,14 +188,22 @@ def import_debtors_command(csv_file: TextIO, language: str) -> None:
             bar.update(done - bar.pos)
 
         try:
-            report = _run(
-                settings,
-                lambda: debtor_import.import_debtors(
-                    caller, csv_file, default_language=language, on_progress=show
-                ),
-            )
+            with open(csv_file, encoding=encoding, newline="") as source:
+                report = _run(
+                    settings,
+                    lambda: debtor_import.import_debtors(
+                        caller, source, default_language=language, on_progress=show
+                    ),
+                )
         except debtor_import.ImportFileError as error:
             raise click.ClickException(str(error)) from None
+        except UnicodeDecodeError:
+            raise click.ClickException(
+                f"The file is not {encoding}: save it as CSV UTF-8, or name its encoding "
+                "with --encoding (e.g. cp1252)."
+            ) from None
+        except LookupError:
+            raise click.ClickException(f"Unknown encoding '{encoding}'.") from None
     click.echo(
         f"{report.rows} rows. Debtors: {report.debtors.created} created, "
         f"{report.debtors.updated} updated, {report.debtors.unchanged} unchanged. "

@@ -1,0 +1,446 @@
+"""Forgotten passwords: requestPasswordReset mails a link, resetPassword redeems it.
+
+requestPasswordReset answers the same whether or not the email belongs to a
+user; the link is single-use, lasts one hour, signs the user in and ends every
+other session; an excluded user gets nothing and their links do nothing (rule 10).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from auth.passwords import PasswordHasher
+from mail.rendering import render
+from models import (
+    ActorKind,
+    AuditEvent,
+    OneTimeToken,
+    OutboxMessage,
+    Session,
+    Shop,
+    ShopUser,
+    TokenPurpose,
+)
+from resolvers.invitations import send_invitation
+from resolvers.runtime import Runtime
+from tests.factories import CUSTOMER_PASSWORD, make_contact, make_debtor, make_shop, make_shop_user
+
+NEW_PASSWORD = "marigold-Garland-2718"
+
+REQUEST_RESET = """
+mutation($shop: String!, $email: String!) {
+  requestPasswordReset(input: {shop: $shop, email: $email}) {
+    requested
+    userErrors { field message code }
+  }
+}"""
+
+RESET_PASSWORD = """
+mutation($token: String!, $password: String!, $confirmation: String!) {
+  resetPassword(input: {token: $token, password: $password, passwordConfirmation: $confirmation}) {
+    token
+    viewer { __typename ... on ShopUser { username status mustChangePassword } }
+    userErrors { field message code }
+  }
+}"""
+
+ACCEPT_INVITATION = """
+mutation($token: String!, $password: String!) {
+  acceptInvitation(input: {token: $token, password: $password, passwordConfirmation: $password}) {
+    token viewer { ... on ShopUser { status } } userErrors { field code }
+  }
+}"""
+
+LOGIN = """
+mutation($username: String!, $password: String!) {
+  login(input: {shop: "flora", username: $username, password: $password}) {
+    token userErrors { field code }
+  }
+}"""
+
+VIEWER = "{ viewer { __typename ... on ShopUser { username } } }"
+# `debtor` is closed to a user who still has to change a staff-chosen password.
+VIEWER_DEBTOR = "{ viewer { ... on ShopUser { debtor { name } } } }"
+
+INVALID_TOKEN = [("INVALID_TOKEN", ["token"])]
+
+
+def link_token(message: OutboxMessage, key: str) -> str:
+    [token] = parse_qs(urlsplit(message.context[key]).query)["token"]
+    return token
+
+
+async def user_with_email(
+    shop: Shop,
+    username: str = "anna",
+    email: str | None = "anna@bloemen.test",
+    password: str | None = CUSTOMER_PASSWORD,
+    **values: object,
+) -> ShopUser:
+    debtor = await make_debtor()
+    contact = await make_contact(debtor, email=email)
+    return await make_shop_user(shop, contact, username, password=password, **values)
+
+
+async def request_reset(client, email: str, shop: str = "flora") -> dict:
+    return (await client.data(REQUEST_RESET, {"shop": shop, "email": email}))["requestPasswordReset"]
+
+
+async def reset_link(client, email: str = "anna@bloemen.test") -> str:
+    """Ask for a reset of `email` and return the token of the link mailed."""
+    assert (await request_reset(client, email))["userErrors"] == []
+    message = await OutboxMessage.filter(template="password_reset").order_by("-id").first()
+    return link_token(message, "reset_url")
+
+
+async def reset(client, token: str, password: str = NEW_PASSWORD, confirmation: str | None = None) -> dict:
+    variables = {
+        "token": token,
+        "password": password,
+        "confirmation": password if confirmation is None else confirmation,
+    }
+    data = await client.data(RESET_PASSWORD, variables)
+    client.http.cookies.clear()
+    return data["resetPassword"]
+
+
+async def login(client, password: str, username: str = "anna") -> dict:
+    data = await client.data(LOGIN, {"username": username, "password": password})
+    client.http.cookies.clear()
+    return data["login"]
+
+
+async def viewer_of(client, token: str) -> dict | None:
+    client.http.cookies.clear()
+    return (await client.data(VIEWER, token=token))["viewer"]
+
+
+def codes(payload: dict) -> list[tuple[str, list[str] | None]]:
+    return [(e["code"], e["field"]) for e in payload["userErrors"]]
+
+
+# --- requestPasswordReset ---------------------------------------------------------------------
+
+
+async def test_known_unknown_and_malformed_emails_get_the_very_same_answer(client):
+    shop = await make_shop("flora")
+    await user_with_email(shop, "anna", "anna@bloemen.test")
+
+    responses = [
+        await client.post(REQUEST_RESET, {"shop": "flora", "email": email})
+        for email in ["anna@bloemen.test", "nobody@bloemen.test", "not an email", "", "@" * 300]
+    ]
+
+    bodies = {response.content for response in responses}
+    assert len(bodies) == 1, bodies
+    assert responses[0].json() == {"data": {"requestPasswordReset": {"requested": True, "userErrors": []}}}
+    assert {response.status_code for response in responses} == {200}
+    assert all("set-cookie" not in response.headers for response in responses)
+    [mail] = await OutboxMessage.all()
+    assert (mail.template, mail.recipient) == ("password_reset", "anna@bloemen.test")
+
+
+async def test_an_email_longer_than_any_username_gets_the_usual_answer(client):
+    shop = await make_shop("flora")
+    await user_with_email(shop, "anna", "anna@bloemen.test")
+    long_email = "a" * 190 + "@bloemen.test"  # 203 characters: a valid address length
+
+    usual = await client.post(REQUEST_RESET, {"shop": "flora", "email": "nobody@bloemen.test"})
+    long = await client.post(REQUEST_RESET, {"shop": "flora", "email": long_email})
+
+    assert long.content == usual.content
+
+
+async def test_an_active_user_gets_one_reset_mail_in_their_language(client):
+    shop = await make_shop("flora", name="Flora Wholesale", storefront_url="https://shop.flora.test")
+    user = await user_with_email(shop, "anna", "anna@bloemen.test", language="de")
+    before = datetime.now(UTC)
+
+    await request_reset(client, "anna@bloemen.test")
+
+    [mail] = await OutboxMessage.all()
+    assert (mail.template, mail.recipient, mail.language) == ("password_reset", "anna@bloemen.test", "de")
+    token = link_token(mail, "reset_url")
+    assert mail.context["reset_url"] == f"https://shop.flora.test/account/reset-password?token={token}"
+    assert mail.context["valid_minutes"] == 60
+    rendered = render(mail.template, mail.language, mail.context)
+    assert rendered.subject == "Passwort zurücksetzen bei Flora Wholesale"
+    assert f"token={token}" in rendered.text
+    row = await OneTimeToken.get(shop_user_id=user.id)
+    assert row.purpose == TokenPurpose.PASSWORD_RESET
+    assert token not in row.token_hash
+    assert before + timedelta(hours=1) <= row.expires_at <= datetime.now(UTC) + timedelta(hours=1)
+
+
+async def test_an_unknown_email_gets_no_mail_and_no_link(client):
+    shop = await make_shop("flora")
+    await user_with_email(shop, "anna", "anna@bloemen.test")
+
+    await request_reset(client, "anna@elsewhere.test")
+
+    assert await OutboxMessage.all().count() == 0
+    assert await OneTimeToken.all().count() == 0
+
+
+async def test_the_email_matches_ignoring_case_and_surrounding_blanks(client):
+    shop = await make_shop("flora")
+    await user_with_email(shop, "anna", "anna@bloemen.test")
+
+    await request_reset(client, "  ANNA@Bloemen.Test ")
+
+    [mail] = await OutboxMessage.all()
+    assert (mail.template, mail.recipient) == ("password_reset", "anna@bloemen.test")
+
+
+async def test_a_username_that_is_the_email_also_matches(client):
+    shop = await make_shop("flora")
+    # Signs in as the email it registered with; the mail goes to that address, the one asked for.
+    await user_with_email(shop, "Anna.Inkoop@Bloemen.test", "orders@bloemen.test")
+
+    await request_reset(client, "anna.inkoop@bloemen.test")
+
+    [mail] = await OutboxMessage.all()
+    assert (mail.template, mail.recipient) == ("password_reset", "anna.inkoop@bloemen.test")
+
+
+async def test_only_the_named_shops_user_is_mailed(client):
+    flora = await make_shop("flora")
+    other = await make_shop("other")
+    await user_with_email(flora, "anna", "anna@bloemen.test")
+    other_user = await user_with_email(other, "anna", "anna@bloemen.test")
+
+    await request_reset(client, "anna@bloemen.test", shop="other")
+
+    [mail] = await OutboxMessage.all()
+    assert mail.recipient == "anna@bloemen.test"
+    assert (await OneTimeToken.get()).shop_user_id == other_user.id
+
+
+async def test_an_invited_user_gets_a_fresh_invitation_and_the_old_link_stops_working(client):
+    shop = await make_shop("flora")
+    user = await user_with_email(shop, "anna", "anna@bloemen.test", password=None, language="en")
+    user = await ShopUser.get(id=user.id).select_related("shop", "contact")
+    await send_invitation(Runtime(passwords=PasswordHasher(1, 8, 1)), user, user.shop, user.contact)
+    old_link = link_token(await OutboxMessage.get(template="invitation"), "invitation_url")
+
+    answer = await request_reset(client, "anna@bloemen.test")
+
+    assert answer == {"requested": True, "userErrors": []}
+    assert await OutboxMessage.filter(template="password_reset").count() == 0
+    fresh = await OutboxMessage.filter(template="invitation").order_by("-id").first()
+    assert (fresh.recipient, fresh.language) == ("anna@bloemen.test", "en")
+    new_link = link_token(fresh, "invitation_url")
+    assert new_link != old_link
+    stale = (await client.data(ACCEPT_INVITATION, {"token": old_link, "password": NEW_PASSWORD}))["acceptInvitation"]
+    assert codes(stale) == INVALID_TOKEN
+    accepted = (await client.data(ACCEPT_INVITATION, {"token": new_link, "password": NEW_PASSWORD}))["acceptInvitation"]
+    assert accepted["userErrors"] == [] and accepted["viewer"] == {"status": "ACTIVE"}
+
+
+async def test_an_excluded_user_gets_nothing(client):
+    shop = await make_shop("flora")
+    await user_with_email(shop, "anna", "anna@bloemen.test", excluded=True, excluded_since=datetime.now(UTC))
+    await user_with_email(
+        shop, "bob", "bob@bloemen.test", password=None, excluded=True, excluded_since=datetime.now(UTC)
+    )
+
+    for email in ["anna@bloemen.test", "bob@bloemen.test"]:
+        assert await request_reset(client, email) == {"requested": True, "userErrors": []}
+
+    assert await OutboxMessage.all().count() == 0
+    assert await OneTimeToken.all().count() == 0
+
+
+async def test_an_unknown_shop_is_not_found(client):
+    shop = await make_shop("flora")
+    await user_with_email(shop, "anna", "anna@bloemen.test")
+
+    answer = await request_reset(client, "anna@bloemen.test", shop="nowhere")
+
+    assert answer["requested"] is False
+    assert codes(answer) == [("NOT_FOUND", ["shop"])]
+    assert await OutboxMessage.all().count() == 0
+
+
+async def test_each_request_is_audited_whether_or_not_it_matched(client):
+    shop = await make_shop("flora")
+    user = await user_with_email(shop, "anna", "anna@bloemen.test")
+
+    await request_reset(client, "anna@bloemen.test")
+    await request_reset(client, "nobody@bloemen.test")
+
+    known, unknown = await AuditEvent.filter(action="customer.password_reset_requested").order_by("id")
+    assert (known.object_type, known.object_id) == ("ShopUser", user.id)
+    assert known.details["matched"] == 1
+    assert (unknown.object_type, unknown.object_id) == (None, None)
+    assert unknown.details["matched"] == 0
+    assert {known.actor_kind, unknown.actor_kind} == {ActorKind.ANONYMOUS}
+    assert {known.client_address, unknown.client_address} == {"203.0.113.7"}
+
+
+# --- resetPassword ------------------------------------------------------------------------
+
+
+async def test_reset_sets_the_new_password_and_ends_every_other_session(client):
+    shop = await make_shop("flora")
+    user = await user_with_email(shop, "anna", "anna@bloemen.test")
+    old_session = (await login(client, CUSTOMER_PASSWORD))["token"]
+    link = await reset_link(client)
+
+    payload = await reset(client, link)
+
+    assert payload["userErrors"] == []
+    assert payload["viewer"] == {
+        "__typename": "ShopUser", "username": "anna", "status": "ACTIVE", "mustChangePassword": False
+    }
+    assert await viewer_of(client, old_session) is None
+    assert await viewer_of(client, payload["token"]) == {"__typename": "ShopUser", "username": "anna"}
+    assert await Session.filter(shop_user_id=user.id).count() == 1
+    assert codes(await login(client, CUSTOMER_PASSWORD)) == [("INVALID_CREDENTIALS", None)]
+    assert (await login(client, NEW_PASSWORD))["userErrors"] == []
+    assert (await ShopUser.get(id=user.id)).password_hash.startswith("$argon2id$")
+
+
+async def test_reset_sets_the_session_cookie(client):
+    shop = await make_shop("flora")
+    await user_with_email(shop, "anna", "anna@bloemen.test")
+    link = await reset_link(client)
+
+    response = await client.post(
+        RESET_PASSWORD, {"token": link, "password": NEW_PASSWORD, "confirmation": NEW_PASSWORD}
+    )
+
+    token = response.json()["data"]["resetPassword"]["token"]
+    set_cookie = response.headers["set-cookie"]
+    assert set_cookie.startswith(f"gatehouse_session={token};")
+    assert "httponly" in set_cookie.lower() and "samesite=lax" in set_cookie.lower()
+
+
+async def test_reset_clears_must_change_password(client):
+    shop = await make_shop("flora")
+    user = await user_with_email(shop, "anna", "anna@bloemen.test", must_change_password=True)
+    link = await reset_link(client)
+
+    payload = await reset(client, link)
+
+    assert payload["viewer"]["mustChangePassword"] is False
+    assert (await ShopUser.get(id=user.id)).must_change_password is False
+    client.http.cookies.clear()
+    assert (await client.data(VIEWER_DEBTOR, token=payload["token"]))["viewer"]["debtor"]["name"]
+
+
+async def test_a_reset_link_works_once(client):
+    shop = await make_shop("flora")
+    user = await user_with_email(shop, "anna", "anna@bloemen.test")
+    link = await reset_link(client)
+    assert (await reset(client, link))["userErrors"] == []
+    hash_after_reset = (await ShopUser.get(id=user.id)).password_hash
+
+    again = await reset(client, link, "hollyhock-Border-7264")
+
+    assert codes(again) == INVALID_TOKEN
+    assert again["token"] is None and again["viewer"] is None
+    assert (await ShopUser.get(id=user.id)).password_hash == hash_after_reset
+
+
+async def test_a_reset_link_expires(client):
+    shop = await make_shop("flora")
+    user = await user_with_email(shop, "anna", "anna@bloemen.test")
+    link = await reset_link(client)
+    await OneTimeToken.filter(shop_user_id=user.id).update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+
+    payload = await reset(client, link)
+
+    assert codes(payload) == INVALID_TOKEN
+    assert (await ShopUser.get(id=user.id)).password_hash == user.password_hash
+    assert await Session.all().count() == 0
+
+
+async def test_a_new_request_supersedes_the_previous_link(client):
+    shop = await make_shop("flora")
+    await user_with_email(shop, "anna", "anna@bloemen.test")
+    first = await reset_link(client)
+    second = await reset_link(client)
+
+    assert codes(await reset(client, first)) == INVALID_TOKEN
+    assert (await reset(client, second))["userErrors"] == []
+
+
+async def test_an_excluded_users_reset_link_does_nothing(client):
+    shop = await make_shop("flora")
+    user = await user_with_email(shop, "anna", "anna@bloemen.test")
+    link = await reset_link(client)
+    await ShopUser.filter(id=user.id).update(excluded=True, excluded_since=datetime.now(UTC))
+
+    payload = await reset(client, link)
+
+    assert codes(payload) == INVALID_TOKEN
+    assert (await ShopUser.get(id=user.id)).password_hash == user.password_hash
+    assert await Session.all().count() == 0
+
+
+async def test_garbage_empty_and_overlong_tokens_are_invalid(client):
+    shop = await make_shop("flora")
+    user = await user_with_email(shop, "anna", "anna@bloemen.test")
+    link = await reset_link(client)
+
+    for wrong in ["", "garbage", link[:-1], link + "x", "x" * 100_000]:
+        assert codes(await reset(client, wrong)) == INVALID_TOKEN, wrong[:40]
+
+    assert (await ShopUser.get(id=user.id)).password_hash == user.password_hash
+    assert (await reset(client, link))["userErrors"] == []
+
+
+async def test_a_password_mismatch_refuses_and_keeps_the_link(client):
+    shop = await make_shop("flora")
+    user = await user_with_email(shop, "anna", "anna@bloemen.test")
+    session = (await login(client, CUSTOMER_PASSWORD))["token"]
+    link = await reset_link(client)
+
+    payload = await reset(client, link, NEW_PASSWORD, NEW_PASSWORD + "!")
+
+    assert codes(payload) == [("PASSWORD_MISMATCH", ["passwordConfirmation"])]
+    assert payload["token"] is None
+    assert (await ShopUser.get(id=user.id)).password_hash == user.password_hash
+    assert await viewer_of(client, session) == {"__typename": "ShopUser", "username": "anna"}
+    assert (await reset(client, link))["userErrors"] == []
+
+
+async def test_a_weak_password_refuses_and_keeps_the_link(client):
+    shop = await make_shop("flora")
+    user = await user_with_email(shop, "anna", "anna@bloemen.test")
+    link = await reset_link(client)
+
+    for weak in ["password1", "short1", "onlyletters", "anna12345678"]:
+        assert codes(await reset(client, link, weak)) == [("PASSWORD_TOO_WEAK", ["password"])], weak
+
+    assert (await ShopUser.get(id=user.id)).password_hash == user.password_hash
+    assert (await reset(client, link))["userErrors"] == []
+
+
+async def test_a_reset_link_is_not_an_invitation_link(client):
+    shop = await make_shop("flora")
+    user = await user_with_email(shop, "anna", "anna@bloemen.test")
+    link = await reset_link(client)
+
+    payload = (await client.data(ACCEPT_INVITATION, {"token": link, "password": NEW_PASSWORD}))["acceptInvitation"]
+
+    assert codes(payload) == INVALID_TOKEN
+    assert (await ShopUser.get(id=user.id)).password_hash == user.password_hash
+    assert (await reset(client, link))["userErrors"] == []
+
+
+async def test_the_reset_is_audited_as_the_customer(client):
+    shop = await make_shop("flora")
+    user = await user_with_email(shop, "anna", "anna@bloemen.test")
+    link = await reset_link(client)
+
+    await reset(client, link)
+
+    event = await AuditEvent.get(action="customer.password_reset")
+    assert (event.object_type, event.object_id) == ("ShopUser", user.id)
+    assert (event.actor_kind, event.actor_id, event.actor_label) == (ActorKind.CUSTOMER, user.id, "anna")
+    assert await AuditEvent.filter(action="customer.password_reset_requested").count() == 1
