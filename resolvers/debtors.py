@@ -210,7 +210,7 @@ def search_term(search: str | None) -> str | None:
         return None
     if len(search) > MAX_SEARCH_LENGTH:
         raise check.invalid(f"Search with at most {MAX_SEARCH_LENGTH} characters.", "search")
-    return search.strip()
+    return check.searchable(search.strip())
 
 
 async def search_debtors(search: str | None, first: int | None, after: str | None) -> Page[Debtor]:

@@ -34,6 +34,8 @@ class Problem:
     code: ErrorCode
     message: str
     field: tuple[str, ...] | None = None
+    # For RATE_LIMITED: how long to wait before trying again.
+    retry_after_seconds: int | None = None
 
 
 class UserInputError(Exception):
@@ -46,3 +48,13 @@ class UserInputError(Exception):
     @classmethod
     def of(cls, code: ErrorCode, message: str, *field: str) -> UserInputError:
         return cls([Problem(code, message, tuple(field) or None)])
+
+
+def rate_limited(retry_after_seconds: int) -> UserInputError:
+    return UserInputError([
+        Problem(
+            ErrorCode.RATE_LIMITED,
+            f"Too many attempts; try again in {retry_after_seconds} seconds.",
+            retry_after_seconds=retry_after_seconds,
+        )
+    ])

@@ -54,6 +54,7 @@ async def accept_invitation(
     runtime: Runtime, caller: Caller, token: str, password: str, confirmation: str
 ) -> SignedIn:
     """Sets the first password, activates the user, signs them in and tells staff."""
+    await runtime.limit("acceptInvitation", caller.client_address)
     refuse_overlong_password(password, "password")
     now = runtime.now()
     row = await one_time_tokens.redeemable(token, TokenPurpose.INVITATION, now=now)

@@ -31,7 +31,11 @@ def decode_cursor(cursor: str) -> int:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
         if not text.startswith(_CURSOR_PREFIX):
             raise ValueError(cursor)
-        return int(text.removeprefix(_CURSOR_PREFIX))
+        row_id = int(text.removeprefix(_CURSOR_PREFIX))
+        # Ids are 32-bit: anything beyond cannot exist and must not reach the query.
+        if not 0 < row_id < 2**31:
+            raise ValueError(cursor)
+        return row_id
     except (ValueError, binascii.Error, UnicodeError):
         raise UserInputError.of(ErrorCode.INVALID, "This cursor is not valid.", "after") from None
 

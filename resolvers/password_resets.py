@@ -26,8 +26,11 @@ async def request_password_reset(runtime: Runtime, caller: Caller, shop_handle: 
     A user who never set a password gets a fresh invitation instead, which is
     what they are missing; an excluded user gets nothing (no side door).
     """
-    shop = await shop_by_handle(shop_handle)
     address = normalise_email(email.strip()) or ""
+    await runtime.limit(
+        "requestPasswordReset", caller.client_address, f"{shop_handle[:64]}:{address[:254]}"
+    )
+    shop = await shop_by_handle(shop_handle)
     now = runtime.now()
     users = [user for user in await users_with_email(shop.id, address) if not user.is_excluded_at(now)]
     async with in_transaction():
@@ -72,6 +75,7 @@ async def reset_password(
     runtime: Runtime, caller: Caller, token: str, password: str, confirmation: str
 ) -> SignedIn:
     """Sets the new password, ends every other session of the user and signs this one in."""
+    await runtime.limit("resetPassword", caller.client_address)
     refuse_overlong_password(password, "password")
     now = runtime.now()
     row = await one_time_tokens.redeemable(token, TokenPurpose.PASSWORD_RESET, now=now)

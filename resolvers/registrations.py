@@ -110,6 +110,9 @@ async def _checked(submission: Submission) -> _Checked:
         )
     name, name_problem = _problem(check.required_text, submission.name, "name", max_length=200)
     email, email_problem = _problem(check.email_address, submission.email, "email")
+    if email and not check.fits_column(ShopUser, "username_key", username_key(str(email))):
+        # The email becomes the username.
+        email, email_problem = None, Problem(ErrorCode.INVALID, "Use an email of at most 150 characters.", ("email",))
     company, company_problem = _problem(check.optional_text, submission.company, "company", max_length=200)
     problems = [p for p in (name_problem, email_problem, company_problem) if p]
     language = (submission.language or "").strip() or shop.default_language
@@ -148,6 +151,7 @@ def _password_problems(shop: Shop, submission: Submission) -> list[Problem]:
 
 
 async def submit_registration(runtime: Runtime, caller: Caller, submission: Submission) -> Submitted:
+    await runtime.limit("submitRegistration", caller.client_address)
     checked = await _checked(submission)
     shop = checked.shop
     # Hashed even for an existing account, so the answer takes as long either way.

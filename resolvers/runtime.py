@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from auth.passwords import PasswordHasher
+from auth.rate_limits import RateLimiter
+from resolvers.errors import rate_limited
 
 
 def utc_now() -> datetime:
@@ -22,6 +24,13 @@ class Runtime:
     public_url: str = "http://127.0.0.1:8000"
     admin_url: str = "http://127.0.0.1:8000"
     clock: Callable[[], datetime] = field(default=utc_now)
+    rate_limits: RateLimiter = field(default_factory=lambda: RateLimiter(spec="off"))
 
     def now(self) -> datetime:
         return self.clock()
+
+    async def limit(self, operation: str, *subjects: str | None) -> None:
+        """Counts one attempt of `operation` by each subject; RATE_LIMITED when one is over."""
+        exceeded = await self.rate_limits.hit(operation, *subjects)
+        if exceeded is not None:
+            raise rate_limited(exceeded.retry_after_seconds)

@@ -29,6 +29,7 @@ class SignedIn:
 async def admin_login(runtime: Runtime, caller: Caller, email: str, password: str) -> SignedIn:
     refuse_overlong_password(password, "password")
     email_key = normalise_email(email) or ""
+    await runtime.limit("adminLogin", caller.client_address, f"admin:{email_key[:254]}")
     admin = (
         await AdminUser.get_or_none(email=email_key, is_active=True)
         if fits_column(AdminUser, "email", email_key)
@@ -61,6 +62,7 @@ async def login(
 ) -> SignedIn:
     refuse_overlong_password(password, "password")
     key = username_key(username)
+    await runtime.limit("login", caller.client_address, f"{shop_handle[:64]}:{key[:150]}")
     shop_user = (
         await ShopUser.filter(shop__handle=shop_handle, username_key=key)
         .select_related("shop")

@@ -50,7 +50,10 @@ async def _shop(handle: str) -> Shop | None:
 def _username_problem(username: str) -> Problem | None:
     if not username:
         return Problem(ErrorCode.FIELD_REQUIRED, "This field is required.", ("username",))
-    if len(username) > ShopUser._meta.fields_map["username"].max_length:
+    # The key is compared too: case folding can lengthen a name ("ß" becomes "ss").
+    if not check.fits_column(ShopUser, "username", username) or not check.fits_column(
+        ShopUser, "username_key", username_key(username)
+    ):
         return Problem(ErrorCode.INVALID, "Use at most 150 characters.", ("username",))
     if any(char.isspace() or not char.isprintable() for char in username):
         return Problem(ErrorCode.INVALID, "A username has no spaces.", ("username",))

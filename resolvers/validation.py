@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -32,12 +33,25 @@ def camel_case(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
+def searchable(value: str, field: str = "search") -> str:
+    if _has_control_characters(value):
+        raise invalid("Remove the control characters (such as NUL) from the search.", field)
+    return value
+
+
 def invalid(message: str, *field: str) -> UserInputError:
     return UserInputError.of(ErrorCode.INVALID, message, *field)
 
 
+def _has_control_characters(value: str) -> bool:
+    # PostgreSQL cannot store NUL, and no name or note needs a control character.
+    return any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in value)
+
+
 def required_text(value: str, field: str, *, max_length: int) -> str:
     value = value.strip()
+    if _has_control_characters(value):
+        raise invalid("Remove the control characters (such as NUL) from this text.", field)
     if not value:
         raise UserInputError.of(ErrorCode.FIELD_REQUIRED, "This field is required.", field)
     if len(value) > max_length:
@@ -109,7 +123,7 @@ def money(value: Decimal | None, field: str) -> Decimal | None:
         return None
     if not value.is_finite() or value < 0 or value > MAX_MONEY:
         raise invalid("Use an amount from 0 to 999,999,999,999.99.", field)
-    return value.quantize(Decimal("0.01"))
+    return abs(value).quantize(Decimal("0.01"))  # abs: "-0" is 0
 
 
 def check_limits_agree(minimum: Decimal | None, limit: Decimal | None) -> None:

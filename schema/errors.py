@@ -20,6 +20,9 @@ class UserError:
     )
     message: str
     code: UserErrorCode
+    retry_after_seconds: int | None = strawberry.field(
+        default=None, description="For RATE_LIMITED: the seconds to wait before trying again."
+    )
 
 
 def user_errors(error: UserInputError) -> list[UserError]:
@@ -32,6 +35,7 @@ def user_errors_of(problems: list[Problem]) -> list[UserError]:
             field=list(problem.field) if problem.field else None,
             message=problem.message,
             code=problem.code,
+            retry_after_seconds=problem.retry_after_seconds,
         )
         for problem in problems
     ]

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from auth.passwords import PasswordHasher
+from auth.rate_limits import RateLimiter
 from auth.sessions import viewer_for_token
 from resolvers.runtime import Runtime
 from schema import schema
@@ -36,6 +37,7 @@ def build_runtime(settings: Settings) -> Runtime:
         password_reset_lifetime=settings.password_reset_lifetime,
         public_url=settings.public_url,
         admin_url=settings.admin_url,
+        rate_limits=RateLimiter(settings.rate_limit_storage, settings.rate_limits),
     )
 
 

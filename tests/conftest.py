@@ -97,7 +97,9 @@ async def pg_db(postgres_url: str) -> AsyncIterator[str]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return replace(Settings(), database_url=database_url, cookie_secure=False)
+    # Rate limits are off except where a test turns them on (tests/api/test_rate_limits.py):
+    # a suite signs in far more often than any person.
+    return replace(Settings(), database_url=database_url, cookie_secure=False, rate_limits="off")
 
 
 class GraphQLClient:

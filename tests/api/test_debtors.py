@@ -1042,14 +1042,9 @@ async def test_ten_thousand_character_contact_values_are_invalid_user_errors(cli
     assert wrong == []
 
 
-# --- bugs -----------------------------------------------------------------------------------
+# --- found by review, fixed -----------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a NUL character in a debtor's name is stored as-is on SQLite and ends in a masked "
-    "INTERNAL error on PostgreSQL (the text column refuses it) instead of an INVALID user error",
-)
 async def test_a_nul_character_in_a_name_is_an_invalid_user_error(client):
     token = await staff_token(client)
     before = await stored_state()
@@ -1062,11 +1057,6 @@ async def test_a_nul_character_in_a_name_is_an_invalid_user_error(client):
     assert await stored_state() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a search containing a NUL character matches every debtor on SQLite and is a masked "
-    "INTERNAL error on PostgreSQL; it should be INVALID or find nothing",
-)
 async def test_a_search_with_a_nul_character_finds_nothing_or_is_invalid(client):
     await search_fixture()
     token = await staff_token(client)
@@ -1081,11 +1071,6 @@ async def test_a_search_with_a_nul_character_finds_nothing_or_is_invalid(client)
 
 
 @only_on_postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a well-formed cursor naming an id beyond the 32-bit range reaches PostgreSQL and "
-    "ends in a masked INTERNAL error (integer out of range) instead of INVALID or a normal page",
-)
 async def test_a_cursor_beyond_the_integer_range_is_not_an_internal_error(client):
     await search_fixture()
     token = await staff_token(client)
@@ -1116,11 +1101,6 @@ async def test_debtors_search_ignores_the_case_of_accented_letters(client):
     assert (numbers(lower), numbers(upper)) == (["U-1"], ["U-1"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an amount of '-0' passes the 'not negative' check and is answered as '-0.00' "
-    "(and stays -0.00 when read back on SQLite) instead of '0.00'",
-)
 async def test_a_negative_zero_amount_reads_as_zero(client):
     token = await staff_token(client)
 
