@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from tortoise.transactions import in_transaction
 
 from auth import one_time_tokens
 from auth.sessions import start_session
 from auth.viewer import Caller, Viewer
 from mail.outbox import enqueue
-from models import ContactPerson, Shop, ShopUser, TokenPurpose
+from models import ContactPerson, OneTimeToken, Shop, ShopUser, TokenPurpose
 from resolvers import audit
 from resolvers.errors import ErrorCode, UserInputError
 from resolvers.links import invitation_url
@@ -50,24 +52,56 @@ def invalid_token() -> UserInputError:
     return UserInputError.of(ErrorCode.INVALID_TOKEN, INVALID_LINK, "token")
 
 
+@dataclass(frozen=True)
+class CheckedLink:
+    """A link that may be redeemed, for a user who may use it, with the new password hashed."""
+
+    row: OneTimeToken
+    shop_user: ShopUser
+    shop: Shop
+    contact: ContactPerson
+    new_hash: str
+
+
+async def checked_link(
+    runtime: Runtime,
+    caller: Caller,
+    purpose: TokenPurpose,
+    token: str,
+    password: str,
+    confirmation: str,
+    *,
+    first_password: bool = False,
+) -> CheckedLink:
+    """Checks the link and the new password; INVALID_TOKEN for a used, expired or unknown link,
+    or one of an excluded user (no side door, rule 10)."""
+    operation = "acceptInvitation" if purpose is TokenPurpose.INVITATION else "resetPassword"
+    await runtime.limit(operation, caller.client_address)
+    refuse_overlong_password(password, "password")
+    now = runtime.now()
+    row = await one_time_tokens.redeemable(token, purpose, now=now)
+    if row is None or row.shop_user.is_excluded_at(now):
+        raise invalid_token()
+    if first_password and row.shop_user.password_hash is not None:
+        raise invalid_token()
+    shop_user: ShopUser = row.shop_user
+    contact = await ContactPerson.get(id=shop_user.contact_id)
+    new_hash = await hash_new_password(
+        runtime.passwords, password, confirmation,
+        user_inputs=[shop_user.username, contact.first_name, contact.last_name, shop_user.shop.name],
+    )
+    return CheckedLink(row, shop_user, shop_user.shop, contact, new_hash)
+
+
 async def accept_invitation(
     runtime: Runtime, caller: Caller, token: str, password: str, confirmation: str
 ) -> SignedIn:
     """Sets the first password, activates the user, signs them in and tells staff."""
-    await runtime.limit("acceptInvitation", caller.client_address)
-    refuse_overlong_password(password, "password")
-    now = runtime.now()
-    row = await one_time_tokens.redeemable(token, TokenPurpose.INVITATION, now=now)
-    # An excluded user's links do nothing: no side door (rule 10).
-    if row is None or row.shop_user.is_excluded_at(now) or row.shop_user.password_hash is not None:
-        raise invalid_token()
-    shop_user: ShopUser = row.shop_user
-    shop: Shop = shop_user.shop
-    contact = await ContactPerson.get(id=shop_user.contact_id)
-    new_hash = await hash_new_password(
-        runtime.passwords, password, confirmation,
-        user_inputs=[shop_user.username, contact.first_name, contact.last_name, shop.name],
+    link = await checked_link(
+        runtime, caller, TokenPurpose.INVITATION, token, password, confirmation, first_password=True
     )
+    row, shop_user, shop, contact, new_hash = link.row, link.shop_user, link.shop, link.contact, link.new_hash
+    now = runtime.now()
     async with in_transaction():
         if not await one_time_tokens.redeem(row, now=now):
             raise invalid_token()

@@ -8,12 +8,11 @@ from auth import one_time_tokens
 from auth.sessions import end_sessions_of, start_session
 from auth.viewer import Caller, Viewer
 from mail.outbox import enqueue
-from models import ContactPerson, ShopUser, TokenPurpose
+from models import ShopUser, TokenPurpose
 from models.normalise import normalise_email
 from resolvers import audit
-from resolvers.invitations import invalid_token, send_invitation
+from resolvers.invitations import checked_link, invalid_token, send_invitation
 from resolvers.links import password_reset_url
-from resolvers.passwords import hash_new_password, refuse_overlong_password
 from resolvers.runtime import Runtime
 from resolvers.sessions import SignedIn
 from resolvers.shop_users import users_with_email
@@ -75,18 +74,9 @@ async def reset_password(
     runtime: Runtime, caller: Caller, token: str, password: str, confirmation: str
 ) -> SignedIn:
     """Sets the new password, ends every other session of the user and signs this one in."""
-    await runtime.limit("resetPassword", caller.client_address)
-    refuse_overlong_password(password, "password")
+    link = await checked_link(runtime, caller, TokenPurpose.PASSWORD_RESET, token, password, confirmation)
+    row, shop_user, new_hash = link.row, link.shop_user, link.new_hash
     now = runtime.now()
-    row = await one_time_tokens.redeemable(token, TokenPurpose.PASSWORD_RESET, now=now)
-    if row is None or row.shop_user.is_excluded_at(now):
-        raise invalid_token()
-    shop_user: ShopUser = row.shop_user
-    contact = await ContactPerson.get(id=shop_user.contact_id)
-    new_hash = await hash_new_password(
-        runtime.passwords, password, confirmation,
-        user_inputs=[shop_user.username, contact.first_name, contact.last_name, shop_user.shop.name],
-    )
     async with in_transaction():
         if not await one_time_tokens.redeem(row, now=now):
             raise invalid_token()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from tortoise.expressions import Q
@@ -354,6 +354,19 @@ def _check_bulk(pks: Sequence[int | None]) -> None:
         raise check.invalid(f"Decide at most {MAX_BULK} requests at once.", "ids")
 
 
+async def _decide_each(
+    pks: Sequence[int | None], decide: Callable[[int | None], Awaitable[RegistrationRequest]]
+) -> BulkResult:
+    """Decides each request on its own; a refusal is kept at its index and the rest go on."""
+    result = BulkResult()
+    for index, pk in enumerate(pks):
+        try:
+            result.requests.append(await decide(pk))
+        except UserInputError as error:
+            result.refuse(index, error)
+    return result
+
+
 async def _not_claimed(pk: int | None) -> UserInputError:
     """Why a request could not be moved on: it is gone, or decided already."""
     if pk is not None and await RegistrationRequest.filter(id=pk).exists():
@@ -381,13 +394,7 @@ async def approve_registrations(
     debtor = await find_debtor(debtor_pk) if debtor_given else None
     if debtor_given and debtor is None:
         raise UserInputError.of(ErrorCode.NOT_FOUND, "No such debtor.", "debtorId")
-    result = BulkResult()
-    for index, pk in enumerate(pks):
-        try:
-            result.requests.append(await _approve_one(runtime, caller, pk, debtor, extra_tags))
-        except UserInputError as error:
-            result.refuse(index, error)
-    return result
+    return await _decide_each(pks, lambda pk: _approve_one(runtime, caller, pk, debtor, extra_tags))
 
 
 async def _approve_one(
@@ -427,13 +434,7 @@ async def reject_registrations(
     the call (or else the shop) says not to."""
     _check_bulk(pks)
     reason = check.optional_text(reason, "reason", max_length=2000)
-    result = BulkResult()
-    for index, pk in enumerate(pks):
-        try:
-            result.requests.append(await _reject_one(runtime, caller, pk, reason, notify_customer))
-        except UserInputError as error:
-            result.refuse(index, error)
-    return result
+    return await _decide_each(pks, lambda pk: _reject_one(runtime, caller, pk, reason, notify_customer))
 
 
 async def _reject_one(
