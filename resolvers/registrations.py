@@ -75,21 +75,20 @@ def _answer_problems(fields: list[RegistrationField], given: Sequence[tuple[str,
     problems: list[Problem] = []
     keys = [key for key, _ in given]
     known = {f.key for f in fields}
-    for key in keys:
+    for key in dict.fromkeys(keys):
         if key not in known or keys.count(key) > 1:
             why = "This form asks no such question." if key not in known else "Answer each question once."
             problems.append(Problem(ErrorCode.INVALID, why, ("answers", key[:64])))
     values = dict(given)
     for form_field in fields:
-        value = (values.get(form_field.key) or "").strip()
-        if not value:
-            problems.append(Problem(
-                ErrorCode.FIELD_REQUIRED, f"'{form_field.label}' is required.", ("answers", form_field.key)
-            ))
-        elif len(value) > MAX_ANSWER_LENGTH:
-            problems.append(Problem(
-                ErrorCode.INVALID, f"Use at most {MAX_ANSWER_LENGTH} characters.", ("answers", form_field.key)
-            ))
+        try:
+            check.required_text(
+                values.get(form_field.key) or "", form_field.key, max_length=MAX_ANSWER_LENGTH
+            )
+        except UserInputError as error:
+            problem = error.problems[0]
+            message = f"'{form_field.label}' is required." if problem.code is ErrorCode.FIELD_REQUIRED else problem.message
+            problems.append(Problem(problem.code, message, ("answers", form_field.key)))
     return problems
 
 
@@ -191,8 +190,9 @@ async def _tell_existing_user(
 ) -> None:
     """Rule 7: no request; the user gets sign-in and reset links, unless excluded."""
     now = runtime.now()
-    user = users[0]
-    if not user.is_excluded_at(now):
+    admitted = [user for user in users if not user.is_excluded_at(now)]
+    user = admitted[0] if admitted else users[0]
+    if admitted:
         await enqueue(
             recipient=checked.email,
             template="already_registered",

@@ -24,7 +24,8 @@ def fits_column(model: type[Model], field: str, value: str) -> bool:
     Tortoise refuses a filter value longer than its column with an exception;
     a lookup by an over-long value simply finds nothing.
     """
-    return len(value) <= model._meta.fields_map[field].max_length
+    # PostgreSQL refuses NUL in text, so no stored value can contain it.
+    return len(value) <= model._meta.fields_map[field].max_length and "\x00" not in value
 
 
 def camel_case(name: str) -> str:
