@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -271,6 +272,10 @@ async def _queue_welcome(
         )
 
 
+def _has_account() -> UserInputError:
+    return UserInputError.of(ErrorCode.ALREADY_HAS_ACCOUNT, "This customer has a user in this shop already.")
+
+
 def _merged_tags(*groups: Sequence[str]) -> list[str]:
     merged: list[str] = []
     for group in groups:
@@ -315,19 +320,19 @@ async def _provision(
             debtor=debtor, first_name=first_name, last_name=last_name,
             email=request.email, language=request.language,
         )
-    taken = await ShopUser.filter(
-        Q(contact_id=contact.id) | Q(username_key=username_key(request.email)), shop_id=shop.id
-    ).exists()
-    if taken:
-        raise UserInputError.of(
-            ErrorCode.ALREADY_HAS_ACCOUNT, "This customer has a user in this shop already."
-        )
+    taken = await ShopUser.filter(shop_id=shop.id, contact_id=contact.id).exists()
+    if taken or await users_with_email(shop.id, request.email):
+        raise _has_account()
     now = runtime.now()
-    shop_user = await ShopUser.create(
-        shop=shop, contact=contact, username=request.email, language=request.language,
-        password_hash=password_hash, activated_at=now if password_hash else None,
-        password_changed_at=now if password_hash else None,
-    )
+    try:
+        shop_user = await ShopUser.create(
+            shop=shop, contact=contact, username=request.email, language=request.language,
+            password_hash=password_hash, activated_at=now if password_hash else None,
+            password_changed_at=now if password_hash else None,
+        )
+    except IntegrityError:
+        # Another approval of the same customer won the race; the unique index told us.
+        raise _has_account() from None
     request.debtor, request.shop_user = debtor, shop_user
     await request.save()
     shop_user.contact = contact
@@ -391,14 +396,14 @@ async def approve_registrations(
     so two dashboards approving at once make one account and one invitation."""
     _check_bulk(pks)
     extra_tags = check.tag_list(list(price_list_tags or []), "priceListTags")
-    debtor = await find_debtor(debtor_pk) if debtor_given else None
-    if debtor_given and debtor is None:
+    if debtor_given and await find_debtor(debtor_pk) is None:
         raise UserInputError.of(ErrorCode.NOT_FOUND, "No such debtor.", "debtorId")
-    return await _decide_each(pks, lambda pk: _approve_one(runtime, caller, pk, debtor, extra_tags))
+    named_debtor = debtor_pk if debtor_given else None
+    return await _decide_each(pks, lambda pk: _approve_one(runtime, caller, pk, named_debtor, extra_tags))
 
 
 async def _approve_one(
-    runtime: Runtime, caller: Caller, pk: int | None, debtor: Debtor | None, extra_tags: list[str]
+    runtime: Runtime, caller: Caller, pk: int | None, debtor_pk: int | None, extra_tags: list[str]
 ) -> RegistrationRequest:
     async with in_transaction():
         claimed = pk is not None and await RegistrationRequest.filter(
@@ -411,6 +416,8 @@ async def _approve_one(
             raise await _not_claimed(pk)
         request = await RegistrationRequest.get(id=pk).select_related("shop")
         answers = await RegistrationAnswer.filter(request_id=request.id)
+        # Read afresh in this transaction: an earlier id's rolled-back changes must not linger.
+        debtor = await find_debtor(debtor_pk)
         shop_user = await _provision(
             runtime, request.shop, request, answers, debtor=debtor, extra_tags=extra_tags
         )

@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tortoise import Tortoise
 
 from auth.passwords import PasswordHasher
 from auth.viewer import Caller, Viewer
@@ -303,6 +304,25 @@ async def test_price_list_tags_merge_the_debtors_the_shops_and_the_given_without
     assert (await Debtor.get(id=debtor.id)).price_list_tags == expected
 
 
+async def test_one_debtor_id_for_several_requests_gives_each_its_own_contact_and_user(client):
+    shop = await flora()
+    debtor = await make_debtor("Tuinderij Noord", price_list_tags=["roses"])
+    eva, bo = await pending(shop), await pending(shop, "Bo Bakker", "bo@bakker.test", "Bakkerij Bo")
+    staff = await staff_token(client)
+
+    payload = await approve(
+        client, staff, [gid(eva), gid(bo)], debtor_id=global_id("Debtor", debtor.id), tags=["bulbs"]
+    )
+
+    assert payload["userErrors"] == []
+    assert {r["debtor"]["id"] for r in payload["registrationRequests"]} == {global_id("Debtor", debtor.id)}
+    contacts = await ContactPerson.filter(debtor_id=debtor.id).order_by("id")
+    assert [c.email for c in contacts] == ["eva@kwekerij.test", "bo@bakker.test"]
+    assert sorted(u.contact_id for u in await ShopUser.all()) == [c.id for c in contacts]
+    assert (await Debtor.get(id=debtor.id)).price_list_tags == ["roses", "wholesale", "bulbs"]
+    assert await Debtor.all().count() == 1
+
+
 async def test_a_new_debtor_gets_the_shop_defaults_and_the_given_tags(client):
     request = await pending(await flora(default_price_list_tags=["wholesale"]))
     staff = await staff_token(client)
@@ -460,12 +480,6 @@ async def test_an_email_that_got_an_account_meanwhile_is_refused_and_the_others_
     assert await ShopUser.filter(username_key="eva@kwekerij.test").count() == (variant == "username")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with a debtorId, approval only looks for a user of that debtor's contact or with "
-    "the email as username, so an email whose shop user has another username (contact on "
-    "another debtor) gets a second login in the same shop instead of ALREADY_HAS_ACCOUNT",
-)
 async def test_naming_another_debtor_does_not_give_an_email_a_second_account_in_the_shop(client):
     shop = await flora()
     eva = await pending(shop)
@@ -480,12 +494,6 @@ async def test_naming_another_debtor_does_not_give_an_email_a_second_account_in_
     assert await ShopUser.filter(shop_id=shop.id).count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: one Debtor object serves every id of a call with debtorId; an id refused after "
-    "the tag merge rolls the tags back in the database but not in that object, so the next "
-    "ids of the call are linked to the debtor without the shop's and the given tags",
-)
 async def test_a_refused_id_does_not_cost_the_next_ids_their_price_list_tags(client):
     shop = await flora(default_price_list_tags=["wholesale"])
     named = await make_debtor("Tuinderij Noord", price_list_tags=["roses"])
@@ -618,34 +626,73 @@ async def staff_caller() -> Caller:
     return Caller(Viewer(session_id=0, admin=admin), client_address="203.0.113.7")
 
 
-@pytest.fixture
-def all_in_flight(monkeypatch):
-    """The first approval to get past its claim waits (inside its transaction) until every
-    concurrent call has started, so the others reach the claim while it is not yet committed."""
-    state = {"started": 0, "expected": 0, "all_started": asyncio.Event()}
-    original_approve_one, original_provision = registrations._approve_one, registrations._provision
+async def sessions_waiting_for_a_lock() -> int:
+    """How many database sessions are waiting for a row lock (asked on the caller's connection)."""
+    [row] = await RegistrationRequest._meta.db.execute_query_dict(
+        "SELECT count(*) AS waiting FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    return row["waiting"]
 
-    async def approve_one(*args, **kwargs):
-        state["started"] += 1
-        if state["started"] >= state["expected"]:
-            state["all_started"].set()
-        return await original_approve_one(*args, **kwargs)
+
+@pytest.fixture
+def claims_blocked(monkeypatch):
+    """The approval that wins the claim holds its transaction open until the other approvals
+    are waiting on the claimed row (as many as the connection pool lets in at once), so they
+    really do try to claim it at the same instant."""
+    expected = {"waiting": 0}
+    original = registrations._provision
 
     async def provision(*args, **kwargs):
+        async def others_blocked() -> None:
+            while await sessions_waiting_for_a_lock() < expected["waiting"]:
+                await asyncio.sleep(0.01)
+
         # A safeguard, not a measurement: fails the test instead of hanging it.
-        await asyncio.wait_for(state["all_started"].wait(), timeout=10)
-        return await original_provision(*args, **kwargs)
+        await asyncio.wait_for(others_blocked(), timeout=10)
+        return await original(*args, **kwargs)
 
-    monkeypatch.setattr(registrations, "_approve_one", approve_one)
     monkeypatch.setattr(registrations, "_provision", provision)
-    return state
+    return expected
 
 
-async def test_twenty_dashboards_approving_one_request_at_once_make_one_account(pg_db, all_in_flight):
+class ShopUsersMeetingBeforeCreate:
+    """Stands in for the ShopUser model in resolvers.registrations: two approvals both get past
+    every check before either inserts its shop user, so the race always happens. If the
+    other one never arrives (an implementation that holds it back), it goes on after a second."""
+
+    def __init__(self) -> None:
+        self.arrived = 0
+        self.both_arrived = asyncio.Event()
+
+    def __getattr__(self, name: str):
+        return getattr(ShopUser, name)
+
+    async def create(self, **values) -> ShopUser:
+        self.arrived += 1
+        if self.arrived >= 2:
+            self.both_arrived.set()
+        try:
+            await asyncio.wait_for(self.both_arrived.wait(), timeout=1)
+        except TimeoutError:
+            pass
+        return await ShopUser.create(**values)
+
+
+@pytest.fixture
+def creates_together(monkeypatch) -> ShopUsersMeetingBeforeCreate:
+    stand_in = ShopUsersMeetingBeforeCreate()
+    monkeypatch.setattr(registrations, "ShopUser", stand_in)
+    return stand_in
+
+
+@pytest.mark.postgres_only
+async def test_twenty_dashboards_approving_one_request_at_once_make_one_account(pg_db, claims_blocked):
     shop = await flora()
     request = await pending(shop)
     caller, runtime = await staff_caller(), cheap_runtime()
-    all_in_flight["expected"] = 20
+    # The winner holds one pooled connection; every other one is a loser blocked on the row.
+    claims_blocked["waiting"] = min(19, Tortoise.get_connection("postgres").pool_maxsize - 1)
 
     results = await asyncio.gather(
         *(approve_registrations(runtime, caller, [request.id]) for _ in range(20))
@@ -666,19 +713,12 @@ async def test_twenty_dashboards_approving_one_request_at_once_make_one_account(
     assert (await OutboxMessage.get()).template == "invitation"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: two pending requests with one email (a double submission) approved at the same "
-    "instant both pass the 'already has an account' check; the second then hits the unique "
-    "username index and the call fails with an IntegrityError (INTERNAL over GraphQL, and the "
-    "rest of that bulk call is not decided) instead of ALREADY_HAS_ACCOUNT at its index",
-)
-async def test_two_requests_of_one_email_approved_at_once_make_one_account(pg_db, all_in_flight):
+@pytest.mark.postgres_only
+async def test_two_requests_of_one_email_approved_at_once_make_one_account(pg_db, creates_together):
     shop = await flora()
     first = await pending(shop)
     second = await pending(shop, company="Kwekerij Jansen (again)")
     caller, runtime = await staff_caller(), cheap_runtime()
-    all_in_flight["expected"] = 2
 
     results = await asyncio.gather(
         approve_registrations(runtime, caller, [first.id]),
