@@ -10,7 +10,7 @@ from auth import one_time_tokens
 from auth.sessions import start_session
 from auth.viewer import Caller, Viewer
 from mail.outbox import enqueue
-from models import ContactPerson, OneTimeToken, Shop, ShopUser, TokenPurpose
+from models import ActorKind, ContactPerson, OneTimeToken, Shop, ShopUser, TokenPurpose
 from resolvers import audit
 from resolvers.errors import ErrorCode, UserInputError
 from resolvers.links import invitation_url
@@ -80,9 +80,13 @@ async def checked_link(
     refuse_overlong_password(password, "password")
     now = runtime.now()
     row = await one_time_tokens.redeemable(token, purpose, now=now)
-    if row is None or row.shop_user.is_excluded_at(now):
-        raise invalid_token()
-    if first_password and row.shop_user.password_hash is not None:
+    refused = row is None or row.shop_user.is_excluded_at(now)
+    if refused or (first_password and row.shop_user.password_hash is not None):
+        # A link is a way in: a refused one is audited like a failed sign-in.
+        await audit.record(
+            caller, "customer.link_refused", row.shop_user if row else None,
+            actor_kind=ActorKind.ANONYMOUS, purpose=purpose.value,
+        )
         raise invalid_token()
     shop_user: ShopUser = row.shop_user
     contact = await ContactPerson.get(id=shop_user.contact_id)

@@ -205,6 +205,23 @@ async def test_a_link_works_once(client):
     assert await Session.filter(shop_user_id=user.id).count() == 1
 
 
+async def test_a_refused_link_is_audited_like_a_failed_sign_in(client):
+    shop = await make_shop("flora")
+    user = await invited_user(shop, "anna")
+    link = await invite(user)
+    await accept(client, link)
+
+    await accept(client, link, OTHER_CHOICE)
+    await accept(client, "no-such-link")
+
+    refused = await AuditEvent.filter(action="customer.link_refused").order_by("id")
+    assert [(e.actor_kind, e.object_id, e.client_address) for e in refused] == [
+        ("ANONYMOUS", None, "203.0.113.7"),  # used already: no longer found as redeemable
+        ("ANONYMOUS", None, "203.0.113.7"),
+    ]
+    assert {e.details["purpose"] for e in refused} == {"INVITATION"}
+
+
 async def test_an_expired_link_does_nothing(client):
     shop = await make_shop("flora")
     user = await invited_user(shop, "anna")

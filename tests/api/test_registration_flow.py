@@ -8,8 +8,14 @@ sign-in → staff told the account is active. Automatic: submit with a password
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 
-from mail.rendering import render
+import pytest
+
+from mail.backends import SmtpBackend
+from mail.delivery import Deliverer
+
 from models import (
     ContactPerson,
     Debtor,
@@ -21,6 +27,7 @@ from models import (
 )
 from tests.api.sign_in import LOGIN, staff_token
 from tests.factories import make_contact, make_customer, make_debtor, make_shop
+from tests.mail.smtp_server import SmtpServer
 
 CHOSEN_PASSWORD = "Hyacinth-Meadow-6620"
 
@@ -73,11 +80,6 @@ CUSTOMER_VIEW = """
 """
 
 
-def mail_link(message: OutboxMessage, path: str) -> str:
-    rendered = render(message.template, message.language, message.context)
-    return re.search(rf"{path}\?token=([\w-]+)", rendered.text).group(1)
-
-
 def submission(**values) -> dict:
     return {"input": {
         "shop": "flora", "name": "Eva Jansen", "email": "eva@kwekerij.test",
@@ -95,7 +97,25 @@ async def flora(**settings) -> None:
     await RegistrationField.create(shop=shop, key="chamber_of_commerce", label="KvK number", position=1)
 
 
-async def test_manual_flow_from_submission_to_active_account(client):
+@pytest.fixture
+def smtp():
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+async def deliver(smtp: SmtpServer) -> None:
+    """What the delivery loop of `serve` does: send what the outbox holds to a real SMTP server."""
+    backend = SmtpBackend("127.0.0.1", smtp.port, timeout=5)
+    await Deliverer(backend, "shop@flora.test", clock=lambda: datetime.now(UTC) + timedelta(seconds=1)).deliver_all_due()
+
+
+def token_in(message: EmailMessage, path: str) -> str:
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    return re.search(rf"{path}\?token=([\w-]+)", text).group(1)
+
+
+async def test_manual_flow_from_submission_to_active_account(client, smtp):
     await flora()
     form = (await client.data(FORM, {"shop": "flora"}))["registrationForm"]
     assert form["open"] is True and form["approvalMode"] == "MANUAL"
@@ -103,10 +123,10 @@ async def test_manual_flow_from_submission_to_active_account(client):
 
     submitted = (await client.data(SUBMIT, submission()))["submitRegistration"]
     assert submitted == {"registrationRequest": None, "shopUser": None, "userErrors": []}
-    staff_mail = await OutboxMessage.get(template="staff_new_request")
-    assert staff_mail.recipient == "orders@flora.test"
-    assert staff_mail.context["answers"] == [{"label": "KvK number", "value": "12345678"}]
-    assert await OutboxMessage.filter(template="request_received", recipient="eva@kwekerij.test").count() == 1
+    await deliver(smtp)
+    [staff_mail] = smtp.inbox.to("orders@flora.test")
+    assert "12345678" in staff_mail.get_body(preferencelist=("plain",)).get_content()
+    assert len(smtp.inbox.to("eva@kwekerij.test")) == 1  # "we received your request"
 
     staff = await staff_token(client)
     listed = (await client.data(REQUESTS, {"status": "PENDING"}, token=staff))["registrationRequests"]
@@ -121,13 +141,17 @@ async def test_manual_flow_from_submission_to_active_account(client):
     assert result["debtor"]["priceListTags"] == ["wholesale", "bulbs"]
     assert result["shopUser"] == {"username": "eva@kwekerij.test", "status": "INVITED"}
 
-    invitation = await OutboxMessage.get(template="invitation")
-    assert invitation.recipient == "eva@kwekerij.test" and invitation.language == "en"
-    accepted = (await client.data(ACCEPT, {"token": mail_link(invitation, "/account/invitation"),
+    await deliver(smtp)
+    invitation = smtp.inbox.to("eva@kwekerij.test")[-1]
+    accepted = (await client.data(ACCEPT, {"token": token_in(invitation, "/account/invitation"),
                                            "password": CHOSEN_PASSWORD}))["acceptInvitation"]
     client.http.cookies.clear()
     assert accepted["userErrors"] == []
-    assert (await OutboxMessage.get(template="staff_account_activated")).recipient == "orders@flora.test"
+    await deliver(smtp)
+    assert len(smtp.inbox.to("orders@flora.test")) == 2  # and now: "the account is active"
+    assert (await OutboxMessage.filter(recipient="orders@flora.test").order_by("-id").first()).template == (
+        "staff_account_activated"
+    )
 
     login = (await client.data(LOGIN, {"shop": "flora", "username": "EVA@kwekerij.test",
                                        "password": CHOSEN_PASSWORD}))["login"]
