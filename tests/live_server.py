@@ -1,0 +1,86 @@
+"""A real `gatehouse serve` in its own process on a free port, for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.pg_cluster import free_port
+
+GATEHOUSE = str(Path(sys.executable).with_name("gatehouse"))
+
+
+class LiveServer:
+    """`gatehouse serve` against `database_url`, sending mail to an SMTP server on `smtp_port`."""
+
+    def __init__(
+        self,
+        database_url: str,
+        log_path: Path,
+        *,
+        smtp_port: int | None = None,
+        environment: dict[str, str] | None = None,
+    ) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.environment = {
+            **os.environ,
+            "GATEHOUSE_DATABASE_URL": database_url,
+            "GATEHOUSE_PUBLIC_URL": self.url,
+            "GATEHOUSE_COOKIE_SECURE": "0",
+            "GATEHOUSE_MAIL_FROM": "gatehouse@flora.test",
+            **(
+                {"GATEHOUSE_MAIL_BACKEND": "smtp", "GATEHOUSE_SMTP_HOST": "127.0.0.1",
+                 "GATEHOUSE_SMTP_PORT": str(smtp_port)}
+                if smtp_port else {}
+            ),
+            **(environment or {}),
+        }
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def graphql_url(self) -> str:
+        return f"{self.url}/graphql"
+
+    def start(self, timeout: float = 30.0) -> LiveServer:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [GATEHOUSE, "serve", "--port", str(self.port)],
+            env=self.environment, stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gatehouse serve exited; see {self.log_path}:\n{self.log()}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"gatehouse serve did not answer within {timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no rollback by the server; what is committed is all there is."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait()
