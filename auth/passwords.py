@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher as Argon2Hasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -57,8 +61,24 @@ class Verification:
     new_hash: str | None = None  # set when the stored hash used older parameters
 
 
+def hashing_workers() -> int:
+    """Threads for argon2: all cores but one, so a storm of sign-ins leaves the event loop a core."""
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+# One pool for the process: the cores it shares out are the process's, whatever the hashers.
+_HASHING_POOL = ThreadPoolExecutor(max_workers=hashing_workers(), thread_name_prefix="argon2")
+
+
+T = TypeVar("T")
+
+
 class PasswordHasher:
-    """Hashes and verifies in a worker thread, so sign-ins never stall the event loop."""
+    """Hashes and verifies in a small pool of threads, so sign-ins never stall the event loop.
+
+    Sign-ins beyond the pool wait their turn instead of taking the CPU from
+    every other request.
+    """
 
     def __init__(self, time_cost: int, memory_cost_kib: int, parallelism: int) -> None:
         self._argon2 = Argon2Hasher(
@@ -69,13 +89,16 @@ class PasswordHasher:
         self._decoy_hash = self._argon2.hash(secrets.token_urlsafe(32))
         self.calls = 0
 
+    async def _off_the_loop(self, work: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(_HASHING_POOL, work, *args)
+
     async def hash(self, password: str) -> str:
         self.calls += 1
-        return await asyncio.to_thread(self._argon2.hash, password)
+        return await self._off_the_loop(self._argon2.hash, password)
 
     async def verify(self, stored_hash: str | None, password: str) -> Verification:
         self.calls += 1
-        return await asyncio.to_thread(self._verify, stored_hash or self._decoy_hash, password)
+        return await self._off_the_loop(self._verify, stored_hash or self._decoy_hash, password)
 
     def _verify(self, stored_hash: str, password: str) -> Verification:
         try:

@@ -1,11 +1,16 @@
-"""`python -m bench`: every benchmark in turn, each printing its figures."""
+"""`python -m bench` (`make bench`): every benchmark in turn, each printing its figures."""
 
 from __future__ import annotations
 
-from bench import import_debtors
+import sys
+
+from bench import api, import_debtors
 
 
 def main() -> None:
+    quick = ["--quick"] if "--quick" in sys.argv[1:] else []
+    api.main(quick)
+    print()
     import_debtors.main([])
 
 

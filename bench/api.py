@@ -1,0 +1,169 @@
+"""Gatehouse under load through a real uvicorn, against a large seeded SQLite database.
+
+    python -m bench.api [--quick]
+
+Prints requests per second and p50/p99 latency for the three hot queries, the
+SQL statements each costs, the staff page at 1,000 and 20,000 requests, a bare
+Strawberry app answering the same form from memory, and sign-ins under load.
+`--quick` seeds a tenth of the rows and sends fewer requests (a smoke run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import AsyncExitStack
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+
+from bench.load import hammer
+from bench.seed import ADMIN_EMAIL, PASSWORD, Size, seed_accounts, seed_requests
+from server.app import create_app
+from server.database import apply_migrations, database
+from server.settings import Settings
+from tests.live_server import LiveServer
+from tests.pg_cluster import free_port
+from tests.query_counter import count_queries
+
+FORM = {"query": '{ registrationForm(shop: "flora") { shop open approvalMode languages fields { id key label position } } }'}
+CUSTOMER_VIEW = {"query": '{ viewer { ... on ShopUser { username debtor { name number } orderPolicy(amount: "120.00") { route minimumOrderAmount checkoutPaymentLimit } } } }'}
+STAFF_PAGE = {"query": """{ registrationRequests(shop: "flora", first: 100) { edges { node {
+  name email company answers { key label value } debtor { number } shopUser { contact { firstName } }
+  matchingDebtors { number name } } } pageInfo { hasNextPage endCursor } } }"""}
+LOGIN = """mutation($username: String!, $password: String!) {
+  login(input: {shop: "flora", username: $username, password: $password}) { token userErrors { code } } }"""
+ADMIN_LOGIN = """mutation($email: String!, $password: String!) {
+  adminLogin(input: {email: $email, password: $password}) { token userErrors { code } } }"""
+# The first seeded contact's user, of the flora shop (see bench/seed.py).
+CUSTOMER_USERNAME = "jan0.0@kwekerij.test"
+
+
+async def sign_in(url: str, query: str, variables: dict) -> str:
+    async with httpx.AsyncClient(timeout=30) as http:
+        payload = (await http.post(url, json={"query": query, "variables": variables})).json()
+    result = next(iter(payload["data"].values()))
+    if result["userErrors"]:
+        raise RuntimeError(f"bench sign-in failed: {result['userErrors']}")
+    return result["token"]
+
+
+async def statements_per_request(settings: Settings, body: dict, token: str | None) -> int:
+    """SQL statements of one request, counted in-process through the same ASGI app."""
+    app = create_app(settings, manage_database=False)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+            await http.post("/graphql", json=body, headers=headers)  # warm caches
+            with count_queries() as statements:
+                await http.post("/graphql", json=body, headers=headers)
+    return len(statements)
+
+
+def start_bare_app(log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port", str(port), "--log-level", "warning",
+         "--no-access-log"],
+        stdout=log.open("ab"), stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/graphql"
+    for _ in range(200):
+        try:
+            httpx.post(url, json=FORM, timeout=1)
+            return process, url
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise RuntimeError("the bare Strawberry app did not start")
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+async def run(quick: bool) -> None:
+    scale = 10 if quick else 1
+    size = Size(debtors=20_000 // scale, requests=20_000 // scale)
+    many = 3000 // scale
+    folder = Path(tempfile.mkdtemp(prefix="gatehouse-bench-"))
+    url = f"sqlite://{folder / 'bench.sqlite3'}"
+    settings = replace(Settings(), database_url=url, rate_limits="off")
+    await apply_migrations(url)
+    async with AsyncExitStack() as stack:
+        await stack.enter_async_context(database(url, global_fallback=True))
+        started = time.perf_counter()
+        await seed_accounts(size)
+        await seed_requests(1000 // scale)
+        print(f"Seeded 2 shops, {size.debtors} debtors, {size.debtors * 2} contacts and shop users, "
+              f"{1000 // scale} requests in {time.perf_counter() - started:.1f} s ({url}).")
+
+        server = LiveServer(url, folder / "serve.log", environment={"GATEHOUSE_RATE_LIMITS": "off"}).start()
+        stack.callback(server.stop)
+        graphql = server.graphql_url
+        staff = {"Authorization": f"Bearer {await sign_in(graphql, ADMIN_LOGIN, {'email': ADMIN_EMAIL, 'password': PASSWORD})}"}
+        customer_token = await sign_in(graphql, LOGIN, {"username": CUSTOMER_USERNAME, "password": PASSWORD})
+        customer = {"Authorization": f"Bearer {customer_token}"}
+
+        print("\nThrough uvicorn (one worker), concurrency 16 unless said:")
+        await hammer(graphql, FORM, requests=200, concurrency=16)
+        form = await hammer(graphql, FORM, requests=many, concurrency=16)
+        print(form.line("registrationForm (anonymous)"))
+        view = await hammer(graphql, CUSTOMER_VIEW, requests=many, concurrency=16, headers=customer)
+        print(view.line("viewer + debtor + orderPolicy (customer)"))
+        page_small = await hammer(graphql, STAFF_PAGE, requests=200 // scale * 2, concurrency=4, headers=staff)
+        print(page_small.line(f"registrationRequests(first: 100), {1000 // scale} rows, c=4"))
+        await seed_requests(19_000 // scale, first_number=1000 // scale)
+        page_large = await hammer(graphql, STAFF_PAGE, requests=200 // scale * 2, concurrency=4, headers=staff)
+        print(page_large.line(f"registrationRequests(first: 100), {20_000 // scale} rows, c=4"))
+
+        bare_process, bare_url = start_bare_app(folder / "bare.log")
+        stack.callback(bare_process.terminate)
+        await hammer(bare_url, FORM, requests=200, concurrency=16)
+        bare = await hammer(bare_url, FORM, requests=many, concurrency=16)
+        print(bare.line("bare Strawberry registrationForm (memory)"))
+
+        logins = {"query": LOGIN, "variables": {"username": CUSTOMER_USERNAME, "password": PASSWORD}}
+        storm = await hammer(graphql, logins, requests=200 // scale, concurrency=50)
+        print(storm.line("login (argon2id, 50 at once)"))
+        idle = await hammer(graphql, FORM, requests=many // 3, concurrency=4)
+        storm_task = asyncio.create_task(hammer(graphql, logins, requests=10_000, concurrency=50))
+        await asyncio.sleep(0.5)
+        stormy = await hammer(graphql, FORM, requests=many // 3, concurrency=4)
+        storm_task.cancel()
+        print(idle.line("registrationForm idle, c=4"))
+        print(stormy.line("registrationForm during 50 sign-ins at once, c=4"))
+
+        print("\nSQL statements per request (counted in-process):")
+        print(f"  registrationForm                             {await statements_per_request(settings, FORM, None)}")
+        print(f"  viewer + debtor + orderPolicy                {await statements_per_request(settings, CUSTOMER_VIEW, customer_token)}")
+        staff_token = staff["Authorization"].removeprefix("Bearer ")
+        for first in (10, 100):
+            body = {"query": STAFF_PAGE["query"].replace("first: 100", f"first: {first}")}
+            print(f"  registrationRequests(first: {first:3})             {await statements_per_request(settings, body, staff_token)}")
+
+        print("\nTargets (single worker):")
+        ratio = form.per_second / bare.per_second
+        print(f"  registrationForm at least 70 % of bare Strawberry:  {ratio:.0%}  {verdict(ratio >= 0.7)}")
+        print(f"  staff page of 100 under 60 ms p50:                  {page_large.p50:.1f} ms  {verdict(page_large.p50 < 60)}")
+        growth = page_large.p50 / page_small.p50
+        print(f"  20,000-row page within 1.5x of the 1,000-row page:  {growth:.2f}x  {verdict(growth <= 1.5)}")
+        stall = stormy.p99 / idle.p99
+        print(f"  p99 under a sign-in storm within 3x of idle:        {stall:.2f}x  {verdict(stall <= 3)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a tenth of the rows and requests")
+    args = parser.parse_args(argv)
+    asyncio.run(run(args.quick))
+
+
+if __name__ == "__main__":
+    main()
+
