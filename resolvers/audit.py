@@ -36,13 +36,24 @@ async def record(
     return await AuditEvent.create(
         actor_kind=actor_kind,
         actor_id=actor_id,
-        actor_label=actor_label,
+        actor_label=_storable(actor_label),
         action=action,
         object_type=type(subject).__name__ if subject is not None else None,
         object_id=subject.pk if subject is not None else None,
         client_address=caller.client_address,
-        details=details,
+        details=_storable(details),
     )
+
+
+def _storable(value: Any) -> Any:
+    """What a caller typed, with NUL made visible: PostgreSQL stores no NUL in text or jsonb."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {key: _storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    return value
 
 
 async def audit_events(first: int | None, after: str | None) -> Page[AuditEvent]:
