@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime
 from typing import Any
 
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.types.base_scalars import DateTimeDefinition, wrap_parser
 from strawberry.tools import merge_types
 
 from schema.debtor_mutations import DebtorMutations
@@ -44,8 +47,16 @@ class GatehouseSchema(strawberry.Schema):
         return None
 
 
+# Strawberry's DateTime appends the parser's own message ("day is out of range for
+# month"); a client hears only that the value is not an ISO date-time.
+DateTimeWithoutParserText = dataclasses.replace(
+    DateTimeDefinition,
+    parse_value=wrap_parser(datetime.fromisoformat, "DateTime", include_error=False),
+)
+
 schema = GatehouseSchema(
     query=Query,
+    scalar_overrides={datetime: DateTimeWithoutParserText},
     mutation=Mutation,
     config=StrawberryConfig(disable_field_suggestions=True),
     extensions=[

@@ -669,10 +669,7 @@ class Finding:
 # printed, not failed on, so that the fuzzing keeps watching for new ones.
 # Fixing a bug makes its xfail test pass, which fails the suite until that
 # test's mark and the entry here go.
-KNOWN_BUGS: dict[str, Callable[[str, str], bool]] = {
-    # test_an_impossible_datetime_is_refused_without_the_parsers_message
-    "DateTime parser's message in the error": lambda problem, log: "Value cannot represent a DateTime" in problem,
-}
+KNOWN_BUGS: dict[str, Callable[[str, str], bool]] = {}
 
 
 def report(kind: str, findings: list[Finding], log: str) -> tuple[Counter[str], str]:
@@ -925,11 +922,6 @@ async def test_a_nul_in_a_failed_sign_in_is_refused_not_an_internal_error(pg_htt
     assert response.json() == {"data": {"login": {"userErrors": [{"code": "INVALID_CREDENTIALS"}]}}}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: an impossible DateTime is refused with the parser's own message appended: Python's "
-    "'day is out of range for month' (dateutil's 'ISO string too short', 'Invalid minutes in time "
-    "zone offset' likewise) reaches the client"
-))
 async def test_an_impossible_datetime_is_refused_without_the_parsers_message(client) -> None:
     query = (
         'mutation { setExclusion(input: {shopUserId: "x", excluded: true, until: "2026-02-30T00:00:00Z"})'
