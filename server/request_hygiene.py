@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -53,22 +54,44 @@ def body_problem(body: bytes) -> str | None:
     return None
 
 
+def query_string_problem(query_string: bytes) -> str | None:
+    """The same for a GET: its `variables` parameter is JSON too."""
+    try:
+        parameters = parse_qs(query_string.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "The query string is not UTF-8."
+    for variables in parameters.get("variables", []):
+        try:
+            payload = json.loads(variables)
+        except (ValueError, RecursionError):
+            continue  # Strawberry answers malformed variables itself
+        if _has_unencodable_text(payload):
+            return "The request holds text with unpaired surrogates, which cannot be stored."
+    return None
+
+
 class RequestHygieneMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or not _is_json(scope):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "GET":
+            problem = query_string_problem(scope.get("query_string", b""))
+            if problem is None:
+                await self.app(scope, receive, send)
+            else:
+                await _refuse(problem)(scope, receive, send)
+            return
+        if scope["method"] != "POST" or not _is_json(scope):
             await self.app(scope, receive, send)
             return
         body, disconnected = await _read_body(receive)
         problem = None if disconnected else body_problem(body)
         if problem is not None:
-            response = JSONResponse(
-                {"data": None, "errors": [{"message": problem, "extensions": {"code": "INVALID"}}]},
-                status_code=400,
-            )
-            await response(scope, receive, send)
+            await _refuse(problem)(scope, receive, send)
             return
         replayed = False
 
@@ -80,6 +103,13 @@ class RequestHygieneMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+def _refuse(problem: str) -> JSONResponse:
+    return JSONResponse(
+        {"data": None, "errors": [{"message": problem, "extensions": {"code": "INVALID"}}]},
+        status_code=400,
+    )
 
 
 def _is_json(scope: Scope) -> bool:

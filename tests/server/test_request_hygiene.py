@@ -1,0 +1,44 @@
+"""Bodies and query strings no GraphQL client sends are refused with 400 INVALID, not INTERNAL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+SURROGATE_QUERY = "query($shop: String!) { registrationForm(shop: $shop) { open } }"
+
+
+def refused_as_invalid(response) -> bool:
+    return response.status_code == 400 and response.json()["errors"][0]["extensions"]["code"] == "INVALID"
+
+
+async def test_a_get_with_an_unpaired_surrogate_in_its_variables_is_refused(client):
+    response = await client.http.get(
+        "/graphql", params={"query": SURROGATE_QUERY, "variables": json.dumps({"shop": "\ud800"})}
+    )
+
+    assert refused_as_invalid(response), response.text
+
+
+async def test_a_percent_escape_that_is_not_utf8_is_harmless(client):
+    response = await client.http.get("/graphql?query=%7B%20__typename%20%7D&variables=%7B%22x%22%3A%22%ff%22%7D")
+
+    assert response.status_code == 200
+    assert response.json() == {"data": {"__typename": "Query"}}
+
+
+@pytest.mark.parametrize("body", [b"\xff", b"null", b"42", b'"text"', json.dumps({
+    "query": SURROGATE_QUERY, "variables": {"shop": "\ud800"},
+}).encode()])
+async def test_a_post_body_no_client_sends_is_refused(client, body):
+    response = await client.http.post("/graphql", content=body, headers={"Content-Type": "application/json"})
+
+    assert refused_as_invalid(response), response.text
+
+
+async def test_an_ordinary_get_and_post_pass(client):
+    get = await client.http.get("/graphql", params={"query": "{ __typename }"})
+    post = await client.http.post("/graphql", json={"query": "{ __typename }"})
+
+    assert get.json() == post.json() == {"data": {"__typename": "Query"}}
