@@ -26,6 +26,8 @@ class Settings:
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False
+    # How often `serve` looks for due mail, in seconds.
+    mail_poll_seconds: float = 2.0
     rate_limit_storage: str = "memory://"
     rate_limits: str = ""
     session_lifetime: timedelta = timedelta(days=14)
@@ -57,6 +59,9 @@ class Settings:
             smtp_username=config("GATEHOUSE_SMTP_USERNAME", default=None),
             smtp_password=config("GATEHOUSE_SMTP_PASSWORD", default=None),
             smtp_starttls=config("GATEHOUSE_SMTP_STARTTLS", cast=bool, default=False),
+            mail_poll_seconds=config(
+                "GATEHOUSE_MAIL_POLL_SECONDS", cast=float, default=cls.mail_poll_seconds
+            ),
             rate_limit_storage=config(
                 "GATEHOUSE_RATE_LIMIT_STORAGE", default=cls.rate_limit_storage
             ),

@@ -36,6 +36,8 @@ class LiveServer:
             "GATEHOUSE_PUBLIC_URL": self.url,
             "GATEHOUSE_COOKIE_SECURE": "0",
             "GATEHOUSE_MAIL_FROM": "gatehouse@flora.test",
+            # Mail within a fifth of a second, so tests that wait for it wait little.
+            "GATEHOUSE_MAIL_POLL_SECONDS": "0.2",
             **(
                 {"GATEHOUSE_MAIL_BACKEND": "smtp", "GATEHOUSE_SMTP_HOST": "127.0.0.1",
                  "GATEHOUSE_SMTP_PORT": str(smtp_port)}
