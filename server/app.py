@@ -113,4 +113,5 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         middleware=middleware,
         lifespan=lifespan,
     )
+    app.state.runtime = runtime
     return app
