@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -12,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
+from strawberry.types.unset import UNSET
 
 from auth.passwords import PasswordHasher
 from auth.rate_limits import RateLimiter
@@ -21,7 +23,7 @@ from schema import schema
 from schema.context import Context, CookiePolicy
 from server.background import background_work
 from server.database import database
-from server.request_hygiene import RequestHygieneMiddleware
+from server.request_hygiene import UnreadableRequest, decode_request_json
 from server.request_ids import RequestIdMiddleware
 from server.settings import Settings
 
@@ -52,6 +54,15 @@ class GatehouseGraphQL(GraphQL):
         super().__init__(schema, graphql_ide="graphiql" if debug else None)
         self.runtime = runtime
         self.cookie = cookie
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_request_json(data)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context, root_value)
+        except UnreadableRequest as refusal:
+            return refusal.response()
 
     async def get_context(self, request: Request, response: Response) -> Context:
         token = bearer_token(request) or request.cookies.get(self.cookie.name)
@@ -92,7 +103,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         async with database(settings.database_url), background_work(settings, runtime):
             yield
 
-    middleware = [Middleware(RequestIdMiddleware), Middleware(RequestHygieneMiddleware)]
+    middleware = [Middleware(RequestIdMiddleware)]
     if settings.cors_origins:
         middleware.append(
             Middleware(
