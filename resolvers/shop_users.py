@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
@@ -15,13 +15,13 @@ from models import ContactPerson, OneTimeToken, Shop, ShopUser, ShopUserStatus
 from models.normalise import username_key
 from resolvers import audit
 from resolvers import validation as check
-from resolvers.debtors import search_term
+from resolvers.debtors import find_contact_person, search_term
 from resolvers.errors import ErrorCode, Problem, UserInputError
 from resolvers.invitations import send_invitation
 from resolvers.pagination import Page, newest_first
 from resolvers.passwords import new_password_problem
 from resolvers.runtime import Runtime
-from resolvers.shops import shop_by_handle
+from resolvers.shops import find_shop, shop_by_handle
 
 USERNAME_TAKEN = "This username is taken in this shop."
 HAS_ACCOUNT = "This contact person already has a user in this shop."
@@ -37,14 +37,6 @@ class NewShopUser:
     password_confirmation: str | None = None
     send_invitation: bool = False
     may_be_excluded: bool = True
-
-
-async def _contact(pk: int | None) -> ContactPerson | None:
-    return await ContactPerson.get_or_none(id=pk) if pk is not None else None
-
-
-async def _shop(handle: str) -> Shop | None:
-    return await Shop.get_or_none(handle=handle) if check.fits_column(Shop, "handle", handle) else None
 
 
 def _username_problem(username: str) -> Problem | None:
@@ -128,9 +120,9 @@ def _password_inputs(new: NewShopUser, contact: ContactPerson | None, shop: Shop
 
 async def create_shop_user(runtime: Runtime, caller: Caller, new: NewShopUser) -> ShopUser:
     """A login for an existing contact person, with a first password or an invitation."""
-    new = NewShopUser(**{**new.__dict__, "username": new.username.strip(), "language": new.language.strip()})
-    contact = await _contact(new.contact_pk)
-    shop = await _shop(new.shop_handle)
+    new = replace(new, username=new.username.strip(), language=new.language.strip())
+    contact = await find_contact_person(new.contact_pk)
+    shop = await find_shop(new.shop_handle)
     problems = await _problems(new, contact, shop)
     if problems:
         raise UserInputError(problems)

@@ -87,12 +87,12 @@ async def list_shops() -> list[Shop]:
     return await Shop.all()
 
 
-async def _find_shop(handle: str) -> Shop | None:
+async def find_shop(handle: str) -> Shop | None:
     return await Shop.get_or_none(handle=handle) if check.fits_column(Shop, "handle", handle) else None
 
 
 async def shop_by_handle(handle: str) -> Shop:
-    shop = await _find_shop(handle)
+    shop = await find_shop(handle)
     if shop is None:
         raise UserInputError.of(ErrorCode.NOT_FOUND, f"No shop '{handle[:64]}'.", "shop")
     return shop
@@ -115,7 +115,7 @@ async def create_shop(caller: Caller, handle: str, settings: ShopSettings) -> Sh
 async def update_shop_settings(caller: Caller, handle: str, settings: ShopSettings) -> Shop:
     values = _validated(settings.changes())
     async with in_transaction():
-        shop = await _find_shop(handle)
+        shop = await find_shop(handle)
         if shop is None:
             raise UserInputError.of(ErrorCode.NOT_FOUND, "No such shop.", "shop")
         merged_minimum = values.get("minimum_order_amount", shop.minimum_order_amount)

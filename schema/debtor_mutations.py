@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from decimal import Decimal
-from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -13,16 +11,8 @@ from auth.permissions import IsStaff
 from resolvers import debtors
 from schema.customers import ContactPerson, Debtor
 from schema.errors import UserError, refusals_as
+from schema.inputs import given_fields
 from schema.nodes import pk_of
-
-
-def given_fields(input: object, *, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The input's fields the caller set (null included), by their Python names."""
-    return {
-        field.name: getattr(input, field.name)
-        for field in fields(input)  # type: ignore[arg-type]
-        if field.name not in leave_out and getattr(input, field.name) is not strawberry.UNSET
-    }
 
 
 @strawberry.input(description="A new debtor; the number is generated (D000042) when not given.")

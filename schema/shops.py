@@ -11,8 +11,9 @@ from strawberry.types import Info
 from models import ApprovalMode as ApprovalModeValue
 from models import RegistrationField as RegistrationFieldModel
 from models import Shop as ShopModel
-from resolvers.shops import UNCHANGED, ShopSettings
+from resolvers.shops import ShopSettings
 from schema.errors import UserError
+from schema.inputs import given_fields
 from schema.nodes import Node, global_id
 
 ApprovalMode = strawberry.enum(ApprovalModeValue, name="ApprovalMode")
@@ -83,10 +84,6 @@ class Shop(Node):
         return [RegistrationField.from_model(field) for field in fields]
 
 
-def _given(value: object) -> object:
-    return UNCHANGED if value is strawberry.UNSET else value
-
-
 @strawberry.input(description="Settings to change; a field left out keeps its value.")
 class ShopSettingsInput:
     name: str | None = strawberry.UNSET
@@ -103,20 +100,7 @@ class ShopSettingsInput:
     reminder_delay_hours: int | None = strawberry.UNSET
 
     def to_settings(self) -> ShopSettings:
-        return ShopSettings(
-            name=_given(self.name),
-            registration_enabled=_given(self.registration_enabled),
-            approval_mode=_given(self.approval_mode),
-            default_price_list_tags=_given(self.default_price_list_tags),
-            minimum_order_amount=_given(self.minimum_order_amount),
-            checkout_payment_limit=_given(self.checkout_payment_limit),
-            currency=_given(self.currency),
-            languages=_given(self.languages),
-            notification_email=_given(self.notification_email),
-            notify_customer_on_rejection=_given(self.notify_customer_on_rejection),
-            storefront_url=_given(self.storefront_url),
-            reminder_delay_hours=_given(self.reminder_delay_hours),
-        )
+        return ShopSettings(**given_fields(self, leave_out=("handle", "shop")))
 
 
 @strawberry.input(description="A new shop: a unique handle, a name, and any settings.")
