@@ -6,12 +6,17 @@ from auth.passwords import MAX_LENGTH, PasswordHasher, check_password_policy
 from resolvers.errors import ErrorCode, Problem, UserInputError
 
 
+def _overlong_problem(password: str, field: str) -> Problem | None:
+    if len(password) > MAX_LENGTH:
+        return Problem(ErrorCode.INVALID, f"A password has at most {MAX_LENGTH} characters.", (field,))
+    return None
+
+
 def refuse_overlong_password(password: str, field: str) -> None:
     """Refused before anything is hashed: argon2 over megabytes is a denial of service."""
-    if len(password) > MAX_LENGTH:
-        raise UserInputError.of(
-            ErrorCode.INVALID, f"A password has at most {MAX_LENGTH} characters.", field
-        )
+    problem = _overlong_problem(password, field)
+    if problem is not None:
+        raise UserInputError([problem])
 
 
 def new_password_problem(
@@ -23,8 +28,9 @@ def new_password_problem(
     confirmation_field: str = "passwordConfirmation",
 ) -> Problem | None:
     """What is wrong with a new password and its confirmation, if anything."""
-    if len(password) > MAX_LENGTH:
-        return Problem(ErrorCode.INVALID, f"A password has at most {MAX_LENGTH} characters.", (field,))
+    overlong = _overlong_problem(password, field)
+    if overlong is not None:
+        return overlong
     if confirmation is not None and password != confirmation:
         return Problem(ErrorCode.PASSWORD_MISMATCH, "The two passwords differ.", (confirmation_field,))
     violation = check_password_policy(password, user_inputs)

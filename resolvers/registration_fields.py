@@ -37,10 +37,10 @@ class RegistrationForm:
 
 async def registration_form(shop_handle: str) -> RegistrationForm:
     shop = await shop_by_handle(shop_handle)
-    return RegistrationForm(shop, await _fields_of(shop.id))
+    return RegistrationForm(shop, await fields_of(shop.id))
 
 
-async def _fields_of(shop_id: int) -> list[RegistrationField]:
+async def fields_of(shop_id: int) -> list[RegistrationField]:
     return await RegistrationField.filter(shop_id=shop_id).order_by("position", "id")
 
 
@@ -72,7 +72,7 @@ async def create_registration_field(
     try:
         async with in_transaction():
             shop = await shop_by_handle(shop_handle)
-            fields = await _fields_of(shop.id)
+            fields = await fields_of(shop.id)
             if len(fields) >= MAX_FIELDS:
                 raise check.invalid(f"A form has at most {MAX_FIELDS} extra fields.", "shop")
             if any(field.key == key for field in fields):
@@ -105,7 +105,7 @@ async def update_registration_field(
             field.label = new_label
             await field.save(update_fields=["label"])
         if position is not None:
-            fields = [f for f in await _fields_of(field.shop_id) if f.id != field.id]
+            fields = [f for f in await fields_of(field.shop_id) if f.id != field.id]
             fields.insert(min(max(position, 1), len(fields) + 1) - 1, field)
             await _renumber(fields)
         await audit.record(caller, "registration_field.updated", field, label=field.label, position=field.position)
@@ -117,7 +117,7 @@ async def delete_registration_field(caller: Caller, pk: int | None) -> int:
     async with in_transaction():
         field = await _field(pk)
         await field.delete()
-        await _renumber(await _fields_of(field.shop_id))
+        await _renumber(await fields_of(field.shop_id))
         await audit.record(caller, "registration_field.deleted", field, key=field.key)
     return field.id
 
@@ -128,7 +128,7 @@ async def reorder_registration_fields(
     """Puts the shop's fields in the order given; every field of the shop, each once."""
     async with in_transaction():
         shop = await shop_by_handle(shop_handle)
-        fields = {field.id: field for field in await _fields_of(shop.id)}
+        fields = {field.id: field for field in await fields_of(shop.id)}
         if len(field_pks) != len(fields) or set(field_pks) != set(fields):
             raise check.invalid("List every field of this form once, in the new order.", "ids")
         ordered = [fields[pk] for pk in field_pks if pk is not None]

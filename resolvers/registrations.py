@@ -31,12 +31,13 @@ from resolvers.invitations import send_invitation
 from resolvers.links import sign_in_url
 from resolvers.matching import clues_of, matching_debtors
 from resolvers.pagination import Page, newest_first
+from resolvers.registration_fields import fields_of
 from resolvers.password_resets import new_reset_link
 from resolvers.passwords import new_password_problem
 from resolvers.reminders import review_url
 from resolvers.runtime import Runtime
 from resolvers.shop_users import users_with_email
-from resolvers.shops import shop_by_handle
+from resolvers.shops import language_problem, shop_by_handle
 
 MAX_ANSWER_LENGTH = 2000
 MAX_BULK = 500
@@ -116,11 +117,10 @@ async def _checked(submission: Submission) -> _Checked:
     company, company_problem = _problem(check.optional_text, submission.company, "company", max_length=200)
     problems = [p for p in (name_problem, email_problem, company_problem) if p]
     language = (submission.language or "").strip() or shop.default_language
-    if language not in shop.languages:
-        problems.append(Problem(
-            ErrorCode.LANGUAGE_NOT_OFFERED, f"The shop offers {', '.join(shop.languages)}.", ("language",)
-        ))
-    fields = await RegistrationField.filter(shop_id=shop.id).order_by("position", "id")
+    language_refused = language_problem(shop, language)
+    if language_refused:
+        problems.append(language_refused)
+    fields = await fields_of(shop.id)
     problems += _answer_problems(fields, submission.answers)
     problems += _password_problems(shop, submission)
     if problems:

@@ -21,7 +21,7 @@ from resolvers.invitations import send_invitation
 from resolvers.pagination import Page, newest_first
 from resolvers.passwords import new_password_problem
 from resolvers.runtime import Runtime
-from resolvers.shops import find_shop, shop_by_handle
+from resolvers.shops import find_shop, language_problem, shop_by_handle
 
 USERNAME_TAKEN = "This username is taken in this shop."
 HAS_ACCOUNT = "This contact person already has a user in this shop."
@@ -78,12 +78,9 @@ async def _problems(new: NewShopUser, contact: ContactPerson | None, shop: Shop 
     username_problem = _username_problem(new.username)
     if username_problem:
         problems.append(username_problem)
-    if shop is not None and new.language not in shop.languages:
-        problems.append(Problem(
-            ErrorCode.LANGUAGE_NOT_OFFERED,
-            f"The shop offers {', '.join(shop.languages)}.",
-            ("language",),
-        ))
+    language_refused = language_problem(shop, new.language) if shop is not None else None
+    if language_refused:
+        problems.append(language_refused)
     if shop is not None and username_problem is None:
         if await ShopUser.filter(shop_id=shop.id, username_key=username_key(new.username)).exists():
             problems.append(Problem(ErrorCode.USERNAME_TAKEN, USERNAME_TAKEN, ("username",)))

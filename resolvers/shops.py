@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 from auth.viewer import Caller
 from models import ApprovalMode, Shop
 from resolvers import audit
-from resolvers.errors import ErrorCode, UserInputError
+from resolvers.errors import ErrorCode, Problem, UserInputError
 from resolvers import validation as check
 
 # Marks a setting the caller did not mention, as opposed to one set to null.
@@ -81,6 +81,15 @@ def _validated(changes: dict[str, Any]) -> dict[str, Any]:
         clean.get("minimum_order_amount"), clean.get("checkout_payment_limit")
     )
     return clean
+
+
+def language_problem(shop: Shop, language: str) -> Problem | None:
+    """LANGUAGE_NOT_OFFERED, naming what the shop does offer, unless `language` is one of them."""
+    if language in shop.languages:
+        return None
+    return Problem(
+        ErrorCode.LANGUAGE_NOT_OFFERED, f"The shop offers {', '.join(shop.languages)}.", ("language",)
+    )
 
 
 async def list_shops() -> list[Shop]:
