@@ -6,9 +6,7 @@ The commands run `asyncio.run` themselves, so these tests are plain functions.
 from __future__ import annotations
 
 import asyncio
-import logging
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,16 +19,6 @@ from server.demo import ADMIN_EMAIL, CUSTOMER_PASSWORD, CUSTOMERS
 STRONG_PASSWORD = "tulip-Harvest-2026"
 # The demo data and API.md use addresses at the reserved `.test` domain, which
 # email_validator refuses by default; two tests below show Gatehouse accepts them.
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """The command group configures logging for a terminal; give the suite its own back."""
-    loggers = [logging.getLogger(), logging.getLogger("tortoise")]
-    levels = [logger.level for logger in loggers]
-    yield
-    for logger, level in zip(loggers, levels):
-        logger.setLevel(level)
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ command runs asyncio itself).
 from __future__ import annotations
 
 import io
-import logging
 import sqlite3
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -584,16 +582,6 @@ async def test_one_audit_event_records_the_counts(db):
 
 
 # --- the command -------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """The command group configures logging for a terminal; give the suite its own back."""
-    loggers = [logging.getLogger(), logging.getLogger("tortoise")]
-    levels = [logger.level for logger in loggers]
-    yield
-    for logger, level in zip(loggers, levels):
-        logger.setLevel(level)
 
 
 @pytest.fixture
