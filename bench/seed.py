@@ -65,7 +65,7 @@ async def seed_accounts(size: Size) -> None:
     ):
         await RegistrationField.create(shop=shops[0], key=key, label=label, position=position)
     await _bulk(Debtor, [
-        Debtor(number=f"B{i:06d}", name=f"Kwekerij {i}", email=f"info{i}@kwekerij.test",
+        Debtor(number=f"B{i:06d}", name=f"Kwekerij {i}", name_key=f"kwekerij {i}", email=f"info{i}@kwekerij.test",
                vat_number=f"NL{i:09d}B01", price_list_tags=["wholesale"])
         for i in range(size.debtors)
     ])

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
-from models.normalise import normalise_email
+from models.normalise import name_key, normalise_email
 
 if TYPE_CHECKING:
     from models.accounts import ShopUser
@@ -17,6 +17,8 @@ class Debtor(Model):
     id = fields.IntField(primary_key=True)
     number = fields.CharField(max_length=32, unique=True)
     name = fields.CharField(max_length=200, db_index=True)
+    # `name` case-folded (see normalise.name_key), so matching by company name uses an index.
+    name_key = fields.CharField(max_length=600, db_index=True)
     email = fields.CharField(max_length=254, null=True, db_index=True)
     phone = fields.CharField(max_length=64, null=True)
     vat_number = fields.CharField(max_length=32, null=True, db_index=True)
@@ -36,6 +38,7 @@ class Debtor(Model):
 
     async def save(self, *args, **kwargs) -> None:
         self.email = normalise_email(self.email)
+        self.name_key = name_key(self.name)
         await super().save(*args, **kwargs)
 
 

@@ -14,3 +14,11 @@ def normalise_email(email: str | None) -> str | None:
 def username_key(username: str) -> str:
     """The form of a username that must be unique per shop (case-insensitive)."""
     return username.strip().casefold()
+
+
+def name_key(name: str) -> str:
+    """The form of a company name that matches another ignoring case, in every alphabet.
+
+    Done here rather than with SQL's UPPER(), which on SQLite folds ASCII letters only.
+    """
+    return " ".join(name.casefold().split())

@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 
 from auth.viewer import Caller
 from models import ContactPerson, Debtor
+from models.normalise import name_key
 from resolvers import audit
 from resolvers.debtors import validated_contact, validated_debtor
 from resolvers.errors import ErrorCode, UserInputError
@@ -110,6 +111,8 @@ def _debtor_values(cells: dict[str, str]) -> dict[str, Any]:
         raise UserInputError.of(ErrorCode.FIELD_REQUIRED, "This column is required.", "number")
     clean = validated_debtor(values)
     check_limits_agree(clean.get("minimum_order_amount"), clean.get("checkout_payment_limit"))
+    if "name" in clean:  # bulk writes skip Debtor.save, which keeps the key otherwise
+        clean["name_key"] = name_key(clean["name"])
     return clean
 
 

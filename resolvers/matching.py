@@ -2,7 +2,7 @@
 
 A registration matches a debtor that has a contact person with the same
 email, the same email itself, the same VAT number (the answer to a field keyed
-`vat_number`), or the same name as the company given (ignoring case). The
+`vat_number`), or the same name as the company given (ignoring case and runs of blanks). The
 strongest clue comes first: approval links to the first match.
 """
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from tortoise.expressions import Q
 
 from models import ContactPerson, Debtor, RegistrationAnswer, RegistrationRequest
+from models.normalise import name_key
 from resolvers.debtors import normalise_vat_number
 
 VAT_FIELD_KEY = "vat_number"
@@ -48,8 +49,9 @@ async def matching_debtors(clues: Sequence[Clues]) -> list[list[Debtor]]:
     vats = sorted({c.vat_number for c in clues if c.vat_number})
     if vats:
         wanted |= Q(vat_number__in=vats)
-    for company in sorted({c.company for c in clues if c.company}):
-        wanted |= Q(name__iexact=company)
+    companies = sorted({name_key(c.company) for c in clues if c.company})
+    if companies:
+        wanted |= Q(name_key__in=companies)
     candidates = await Debtor.filter(wanted).order_by("id") if emails else []
     by_id = {debtor.id: debtor for debtor in candidates}
 
@@ -58,6 +60,6 @@ async def matching_debtors(clues: Sequence[Clues]) -> list[list[Debtor]]:
         found = [by_id[i] for i in debtor_ids_by_email.get(clue.email, []) if i in by_id]
         found += [d for d in candidates if d.email == clue.email]
         found += [d for d in candidates if clue.vat_number and d.vat_number == clue.vat_number]
-        found += [d for d in candidates if clue.company and d.name.lower() == clue.company.lower()]
+        found += [d for d in candidates if clue.company and d.name_key == name_key(clue.company)]
         matches.append(list({debtor.id: debtor for debtor in found}.values()))
     return matches

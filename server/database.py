@@ -8,6 +8,7 @@ from pathlib import Path
 from collections.abc import AsyncIterator
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 
 from models import MODEL_MODULES
 
@@ -24,10 +25,17 @@ def connection_name(database_url: str) -> str:
     return "sqlite" if database_url.startswith("sqlite") else "postgres"
 
 
+def _connection_config(database_url: str) -> dict:
+    config = expand_db_url(database_url)
+    if config["engine"] == "tortoise.backends.sqlite":
+        config["engine"] = "server.sqlite_engine"
+    return config
+
+
 def tortoise_config(database_url: str) -> dict:
     name = connection_name(database_url)
     return {
-        "connections": {name: database_url},
+        "connections": {name: _connection_config(database_url)},
         "apps": {
             "models": {
                 "models": [*MODEL_MODULES, "aerich.models"],
@@ -43,11 +51,11 @@ def tortoise_config(database_url: str) -> dict:
 AERICH_CONFIG = tortoise_config(os.environ.get("GATEHOUSE_DATABASE_URL", "sqlite://gatehouse.sqlite3"))
 
 
-async def apply_migrations(database_url: str) -> list[str]:
+async def apply_migrations(database_url: str, location: str = MIGRATIONS_LOCATION) -> list[str]:
     """Apply every migration not yet applied; returns the names of those applied."""
     from aerich import Command
 
-    command = Command(tortoise_config(database_url), app="models", location=MIGRATIONS_LOCATION)
+    command = Command(tortoise_config(database_url), app="models", location=location)
     async with command:
         await command.init()
         return await command.upgrade(run_in_transaction=True)

@@ -85,6 +85,13 @@ class PostgresCluster:
         )
         return cluster
 
+    def create_database(self, name: str) -> str:
+        """A new, empty database in this cluster; returns its URL."""
+        self._run_as_owner(
+            str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, name
+        )
+        return f"postgres://{self.user}@127.0.0.1:{self.port}/{name}"
+
     def stop(self) -> None:
         pid_file = self.folder / "data" / "postmaster.pid"
         if pid_file.exists():

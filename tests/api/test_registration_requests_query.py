@@ -290,8 +290,8 @@ async def approved_requests(count: int) -> None:
     shops = [await make_shop("flora"), await make_shop("tulip")]
     admins = [await AdminUser.create(email=f"admin{i}@gatehouse.test", password_hash="x") for i in range(3)]
     await Debtor.bulk_create(
-        [Debtor(number=f"Q{i:05d}", name=f"Debtor {i}", email=f"c{i}@x.test") for i in range(count)]
-        + [Debtor(number=f"N{i:05d}", name=f"Company {i}") for i in range(count)]
+        [Debtor(number=f"Q{i:05d}", name=f"Debtor {i}", name_key=f"debtor {i}", email=f"c{i}@x.test") for i in range(count)]
+        + [Debtor(number=f"N{i:05d}", name=f"Company {i}", name_key=f"company {i}") for i in range(count)]
     )
     debtors = await Debtor.filter(number__startswith="Q").order_by("id")
     await ContactPerson.bulk_create(

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
+import uuid
 from pathlib import Path
 
+import pytest
 from aerich.utils import decompress_dict, get_models_describe
+from tortoise import Tortoise
+
+from models import Debtor
+from server.database import apply_migrations, connection_name, database
+from tests.conftest import NO_POSTGRES, run_in_fresh_loop
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations" / "models"
 
@@ -25,3 +33,42 @@ async def test_latest_migration_matches_the_models(db):
     assert _latest_models_state() == current, (
         "The models changed without a migration: write one (see README, 'Migrations')."
     )
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database with no tables yet, of each engine."""
+    if request.param == "sqlite":
+        return f"sqlite://{tmp_path / 'upgraded.sqlite3'}"
+    cluster = request.getfixturevalue("postgres_cluster")
+    if cluster is None:
+        pytest.skip(NO_POSTGRES)
+    return cluster.create_database(f"upgraded_{uuid.uuid4().hex[:12]}")
+
+
+def _only_the_first_migration(folder: Path) -> str:
+    (folder / "models").mkdir(parents=True)
+    first = min(MIGRATIONS.glob("*.py"), key=lambda path: int(path.name.split("_")[0]))
+    shutil.copy(first, folder / "models" / first.name)
+    return str(folder)
+
+
+async def test_the_name_key_migration_folds_existing_company_names_in_python(empty_database_url, tmp_path):
+    # aerich runs on a loop of its own, as the suite's fixtures run it (it keeps Tortoise state).
+    run_in_fresh_loop(apply_migrations(empty_database_url, location=_only_the_first_migration(tmp_path / "before")))
+    async with database(empty_database_url, global_fallback=False):
+        connection = Tortoise.get_connection(connection_name(empty_database_url))
+        await connection.execute_script(
+            """INSERT INTO "debtor" ("number", "name", "price_list_tags", "created_at", "updated_at")
+               VALUES ('D1', 'GÄRTNEREI  Müller', '[]', '2026-01-01', '2026-01-01'),
+                      ('D2', 'Blumen Straße', '[]', '2026-01-01', '2026-01-01');"""
+        )
+
+    applied = run_in_fresh_loop(apply_migrations(empty_database_url))
+
+    async with database(empty_database_url, global_fallback=False):
+        keys = dict(await Debtor.all().order_by("id").values_list("number", "name_key"))
+        found = await Debtor.filter(name_key="blumen strasse").values_list("number", flat=True)
+    assert len(applied) == len(list(MIGRATIONS.glob("*.py"))) - 1
+    assert keys == {"D1": "gärtnerei müller", "D2": "blumen strasse"}
+    assert found == ["D2"]

@@ -1,0 +1,26 @@
+"""Tortoise's SQLite engine, with UPPER() that knows every alphabet, not ASCII only.
+
+Tortoise compiles case-insensitive filters (`icontains`, `iexact`) to
+`UPPER(column) LIKE UPPER(?)`. SQLite's own UPPER() leaves non-ASCII letters
+alone, so on the embedded database 'müller' would not find 'Müller'. This engine
+gives each connection Python's `str.upper` under that name, which PostgreSQL's
+UPPER() matches in a UTF-8 database.
+"""
+
+from __future__ import annotations
+
+from tortoise.backends.sqlite.client import SqliteClient
+
+
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
+
+
+class UnicodeSqliteClient(SqliteClient):
+    async def create_connection(self, with_db: bool) -> None:
+        await super().create_connection(with_db)
+        if self._connection is not None:
+            await self._connection.create_function("UPPER", 1, _upper, deterministic=True)
+
+
+client_class = UnicodeSqliteClient
