@@ -46,7 +46,7 @@ class ShopUser(Model):
     )
     shop_id: int
     contact: fields.ForeignKeyRelation[ContactPerson] = fields.ForeignKeyField(
-        "models.ContactPerson", related_name="shop_users", on_delete=fields.CASCADE
+        "models.ContactPerson", related_name="shop_users", on_delete=fields.CASCADE, db_index=True
     )
     contact_id: int
     username = fields.CharField(max_length=150)
@@ -68,6 +68,8 @@ class ShopUser(Model):
     class Meta:
         table = "shop_user"
         unique_together = (("shop", "username_key"), ("shop", "contact"))
+        # A shop's users, newest first, a page at a time (keyset on id).
+        indexes = (("shop", "id"),)
         ordering = ["id"]
 
     async def save(self, *args, **kwargs) -> None:

@@ -47,7 +47,7 @@ class ContactPerson(Model):
 
     id = fields.IntField(primary_key=True)
     debtor: fields.ForeignKeyRelation[Debtor] = fields.ForeignKeyField(
-        "models.Debtor", related_name="contacts", on_delete=fields.CASCADE
+        "models.Debtor", related_name="contacts", on_delete=fields.CASCADE, db_index=True
     )
     debtor_id: int
     first_name = fields.CharField(max_length=100)

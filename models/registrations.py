@@ -33,12 +33,14 @@ class RegistrationRequest(Model):
     submitted_at = fields.DatetimeField(auto_now_add=True)
     decided_at = fields.DatetimeField(null=True)
     decided_by: fields.ForeignKeyNullableRelation[AdminUser] = fields.ForeignKeyField(
-        "models.AdminUser", related_name="decided_requests", null=True, on_delete=fields.SET_NULL
+        "models.AdminUser", related_name="decided_requests", null=True, on_delete=fields.SET_NULL,
+        db_index=True,
     )
     decided_by_id: int | None
     rejection_reason = fields.TextField(null=True)
     debtor: fields.ForeignKeyNullableRelation[Debtor] = fields.ForeignKeyField(
-        "models.Debtor", related_name="registration_requests", null=True, on_delete=fields.SET_NULL
+        "models.Debtor", related_name="registration_requests", null=True, on_delete=fields.SET_NULL,
+        db_index=True,
     )
     debtor_id: int | None
     shop_user: fields.ForeignKeyNullableRelation[ShopUser] = fields.ForeignKeyField(
@@ -46,6 +48,7 @@ class RegistrationRequest(Model):
         related_name="registration_requests",
         null=True,
         on_delete=fields.SET_NULL,
+        db_index=True,
     )
     shop_user_id: int | None
 
@@ -53,7 +56,8 @@ class RegistrationRequest(Model):
 
     class Meta:
         table = "registration_request"
-        indexes = (("shop", "status"),)
+        # A shop's requests (of one status), newest first, a page at a time (keyset on id).
+        indexes = (("shop", "status", "id"), ("shop", "id"), ("status", "id"))
         ordering = ["-id"]
 
     async def save(self, *args, **kwargs) -> None:
@@ -66,7 +70,8 @@ class RegistrationAnswer(Model):
 
     id = fields.IntField(primary_key=True)
     request: fields.ForeignKeyRelation[RegistrationRequest] = fields.ForeignKeyField(
-        "models.RegistrationRequest", related_name="answers", on_delete=fields.CASCADE
+        "models.RegistrationRequest", related_name="answers",
+        on_delete=fields.CASCADE, db_index=True,
     )
     request_id: int
     key = fields.CharField(max_length=64)

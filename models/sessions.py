@@ -14,11 +14,13 @@ class Session(Model):
     id = fields.IntField(primary_key=True)
     token_hash = fields.CharField(max_length=64, unique=True)
     admin: fields.ForeignKeyNullableRelation[AdminUser] = fields.ForeignKeyField(
-        "models.AdminUser", related_name="sessions", null=True, on_delete=fields.CASCADE
+        "models.AdminUser", related_name="sessions", null=True,
+        on_delete=fields.CASCADE, db_index=True,
     )
     admin_id: int | None
     shop_user: fields.ForeignKeyNullableRelation[ShopUser] = fields.ForeignKeyField(
-        "models.ShopUser", related_name="sessions", null=True, on_delete=fields.CASCADE
+        "models.ShopUser", related_name="sessions", null=True,
+        on_delete=fields.CASCADE, db_index=True,
     )
     shop_user_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -41,7 +43,8 @@ class OneTimeToken(Model):
     purpose = fields.CharEnumField(TokenPurpose, max_length=16)
     token_hash = fields.CharField(max_length=64, unique=True)
     shop_user: fields.ForeignKeyRelation[ShopUser] = fields.ForeignKeyField(
-        "models.ShopUser", related_name="one_time_tokens", on_delete=fields.CASCADE
+        "models.ShopUser", related_name="one_time_tokens",
+        on_delete=fields.CASCADE, db_index=True,
     )
     shop_user_id: int
     created_at = fields.DatetimeField(auto_now_add=True)

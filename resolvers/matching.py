@@ -8,6 +8,7 @@ strongest clue comes first: approval links to the first match.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,26 +41,41 @@ def clues_of(request: RegistrationRequest, answers: Sequence[RegistrationAnswer]
 async def matching_debtors(clues: Sequence[Clues]) -> list[list[Debtor]]:
     """For each set of clues, the debtors it matches, strongest clue first; two queries in all."""
     emails = sorted({c.email for c in clues})
-    contacts = await ContactPerson.filter(email__in=emails).only("id", "debtor_id", "email") if emails else []
-    debtor_ids_by_email: dict[str, list[int]] = {}
+    if not emails:
+        return [[] for _ in clues]
+    contacts = await ContactPerson.filter(email__in=emails).only("id", "debtor_id", "email")
+    debtor_ids_by_email: dict[str, list[int]] = defaultdict(list)
     for contact in contacts:
-        debtor_ids_by_email.setdefault(contact.email, []).append(contact.debtor_id)
+        debtor_ids_by_email[contact.email].append(contact.debtor_id)
 
-    wanted = Q(id__in=sorted({c.debtor_id for c in contacts})) | Q(email__in=emails)
+    candidates = await Debtor.filter(_any_clue(clues, {c.debtor_id for c in contacts})).order_by("id")
+    by_id = {debtor.id: debtor for debtor in candidates}
+    by_email, by_vat, by_name = defaultdict(list), defaultdict(list), defaultdict(list)
+    for debtor in candidates:
+        by_email[debtor.email].append(debtor)
+        by_vat[debtor.vat_number].append(debtor)
+        by_name[debtor.name_key].append(debtor)
+
+    matches: list[list[Debtor]] = []
+    for clue in clues:
+        found = [by_id[i] for i in debtor_ids_by_email[clue.email] if i in by_id]
+        found += by_email[clue.email]
+        found += by_vat[clue.vat_number] if clue.vat_number else []
+        found += by_name[name_key(clue.company)] if clue.company else []
+        matches.append(list({debtor.id: debtor for debtor in found}.values()))
+    return matches
+
+
+def _any_clue(clues: Sequence[Clues], contact_debtor_ids: set[int]) -> Q:
+    """Debtors matching any clue. Only non-empty terms, so each can use its index (an empty
+    IN compiles to `1=0`, and `1=0 OR …` makes SQLite scan the whole table)."""
+    wanted = Q(email__in=sorted({c.email for c in clues}))
+    if contact_debtor_ids:
+        wanted |= Q(id__in=sorted(contact_debtor_ids))
     vats = sorted({c.vat_number for c in clues if c.vat_number})
     if vats:
         wanted |= Q(vat_number__in=vats)
     companies = sorted({name_key(c.company) for c in clues if c.company})
     if companies:
         wanted |= Q(name_key__in=companies)
-    candidates = await Debtor.filter(wanted).order_by("id") if emails else []
-    by_id = {debtor.id: debtor for debtor in candidates}
-
-    matches: list[list[Debtor]] = []
-    for clue in clues:
-        found = [by_id[i] for i in debtor_ids_by_email.get(clue.email, []) if i in by_id]
-        found += [d for d in candidates if d.email == clue.email]
-        found += [d for d in candidates if clue.vat_number and d.vat_number == clue.vat_number]
-        found += [d for d in candidates if clue.company and d.name_key == name_key(clue.company)]
-        matches.append(list({debtor.id: debtor for debtor in found}.values()))
-    return matches
+    return wanted

@@ -13,22 +13,39 @@ class _Counter(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.DEBUG)
         self.statements: list[str] = []
+        self.with_parameters: list[tuple[str, list]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if not message.startswith(("Created connection pool", "Closed connection pool")):
-            self.statements.append(message)
+        if message.startswith(("Created connection pool", "Closed connection pool")):
+            return
+        self.statements.append(message)
+        sql, parameters = record.args if isinstance(record.args, tuple) and len(record.args) == 2 else (message, [])
+        self.with_parameters.append((sql, list(parameters or [])))
 
 
 @contextmanager
 def count_queries() -> Iterator[list[str]]:
     """Yields the list of statements sent inside the block (it fills as they are sent)."""
+    with _counting() as counter:
+        yield counter.statements
+
+
+@contextmanager
+def captured_statements() -> Iterator[list[tuple[str, list]]]:
+    """Like count_queries, with each statement's SQL and parameters apart, to EXPLAIN them."""
+    with _counting() as counter:
+        yield counter.with_parameters
+
+
+@contextmanager
+def _counting() -> Iterator[_Counter]:
     counter = _Counter()
     previous_level = _SQL_LOGGER.level
     _SQL_LOGGER.setLevel(logging.DEBUG)
     _SQL_LOGGER.addHandler(counter)
     try:
-        yield counter.statements
+        yield counter
     finally:
         _SQL_LOGGER.removeHandler(counter)
         _SQL_LOGGER.setLevel(previous_level)

@@ -1,0 +1,108 @@
+"""The pages staff browse read through indexes: no statement scans a whole table or sorts it.
+
+A page's statement count is fixed (test_query_counts), but one statement that scans
+every debtor still grows with the database. SQLite's EXPLAIN QUERY PLAN names each
+full scan (`SCAN table`) and each sort it has to make (`USE TEMP B-TREE`).
+"""
+
+from __future__ import annotations
+
+import pytest
+from tortoise import Tortoise
+
+from server.database import connection_name
+from tests.api.sign_in import staff_token
+from tests.api.test_query_counts import SHOP_USERS_AROUND, make_shop_users
+from tests.api.test_registration_requests_query import REQUESTS_AROUND, approved_requests
+from tests.query_counter import captured_statements
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+REQUESTS_PAGES = """
+query($shop: String, $status: RegistrationStatus, $after: String, $search: String) {
+  registrationRequests(shop: $shop, status: $status, first: 10, after: $after, search: $search) {
+    edges { cursor node { name matchingDebtors { number } } }
+  }
+}"""
+SHOP_USERS_PAGE = """
+query($shop: String, $after: String) {
+  shopUsers(shop: $shop, first: 10, after: $after) { edges { cursor node { username } } }
+}"""
+DEBTORS_PAGE = """
+query($after: String) { debtors(first: 10, after: $after) { edges { cursor node { number contacts { email } } } } }
+"""
+
+
+async def plans_of(database_url: str, statements: list[tuple[str, list]]) -> dict[str, list[str]]:
+    connection = Tortoise.get_connection(connection_name(database_url))
+    plans = {}
+    for sql, parameters in statements:
+        if sql.lstrip().upper().startswith("SELECT"):
+            rows = await connection.execute_query_dict(f"EXPLAIN QUERY PLAN {sql}", parameters)
+            plans[sql] = [row["detail"] for row in rows]
+    return plans
+
+
+def whole_table_work(plans: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The statements that scan a table or sort more than the rows they fetched by index.
+
+    Walking the primary key backwards for an unfiltered page (`SCAN t` with `LIMIT` and no
+    `WHERE`) stops after a page, so it passes.
+    """
+    def walks_a_page(sql: str) -> bool:
+        return " LIMIT " in sql and " WHERE " not in sql
+
+    def sorts_a_page(sql: str, steps: list[str]) -> bool:
+        return " LIMIT " in sql and any("TEMP B-TREE" in step for step in steps)
+
+    def scans(sql: str, steps: list[str]) -> bool:
+        return any(step.startswith("SCAN ") and step != "SCAN CONSTANT ROW" for step in steps) and not walks_a_page(sql)
+
+    return {sql: steps for sql, steps in plans.items() if scans(sql, steps) or sorts_a_page(sql, steps)}
+
+
+async def test_a_page_of_requests_with_everything_around_it_reads_only_through_indexes(client, db):
+    await approved_requests(30)
+    staff = await staff_token(client)
+
+    with captured_statements() as statements:
+        await client.data(REQUESTS_AROUND, {"first": 10}, token=staff)
+
+    assert whole_table_work(await plans_of(db, statements)) == {}
+
+
+@pytest.mark.parametrize("arguments", [
+    {}, {"shop": "flora"}, {"shop": "flora", "status": "APPROVED"}, {"status": "PENDING"}, {"after": "next"},
+    {"shop": "flora", "after": "next"}, {"shop": "flora", "status": "APPROVED", "after": "next"},
+], ids=str)
+async def test_every_filter_of_the_requests_page_reads_only_through_indexes(client, db, arguments):
+    await approved_requests(30)
+    staff = await staff_token(client)
+    if arguments.get("after") == "next":
+        first = await client.data(REQUESTS_PAGES, {**arguments, "after": None}, token=staff)
+        arguments = {**arguments, "after": first["registrationRequests"]["edges"][-1]["cursor"]}
+
+    with captured_statements() as statements:
+        await client.data(REQUESTS_PAGES, arguments, token=staff)
+
+    assert whole_table_work(await plans_of(db, statements)) == {}
+
+
+@pytest.mark.parametrize("query, variables", [
+    (SHOP_USERS_AROUND, {"first": 10}),
+    (SHOP_USERS_PAGE, {"shop": "flora"}),
+    (SHOP_USERS_PAGE, {"shop": "flora", "after": "next"}),
+    (DEBTORS_PAGE, {"after": "next"}),
+], ids=["shop-users-around", "one-shop", "one-shop-next-page", "debtors-next-page"])
+async def test_shop_user_and_debtor_pages_read_only_through_indexes(client, db, query, variables):
+    await make_shop_users(30)
+    staff = await staff_token(client)
+    if variables.get("after") == "next":
+        first = await client.data(query, {**variables, "after": None}, token=staff)
+        edges = next(iter(first.values()))["edges"]
+        variables = {**variables, "after": edges[-1]["cursor"]}
+
+    with captured_statements() as statements:
+        await client.data(query, variables, token=staff)
+
+    assert whole_table_work(await plans_of(db, statements)) == {}
