@@ -7,12 +7,12 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.types.base_scalars import DateTimeDefinition, wrap_parser
 from strawberry.tools import merge_types
 
 from schema.debtor_mutations import DebtorMutations
+from schema.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS, QUERY_LIMITS
 from schema.masking import MaskUnexpectedErrors
 from schema.password_mutations import PasswordMutations
 from schema.query import Query
@@ -21,10 +21,6 @@ from schema.registration_mutations import RegistrationMutations
 from schema.session_mutations import SessionMutations
 from schema.shop_mutations import ShopMutations
 from schema.shop_user_mutations import ShopUserMutations
-
-MAX_DEPTH = 12
-MAX_ALIASES = 30
-MAX_TOKENS = 2000
 
 Mutation = merge_types(
     "Mutation",
@@ -54,15 +50,12 @@ DateTimeWithoutParserText = dataclasses.replace(
     parse_value=wrap_parser(datetime.fromisoformat, "DateTime", include_error=False),
 )
 
+__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_TOKENS", "schema"]
+
 schema = GatehouseSchema(
     query=Query,
     scalar_overrides={datetime: DateTimeWithoutParserText},
     mutation=Mutation,
     config=StrawberryConfig(disable_field_suggestions=True),
-    extensions=[
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        MaskUnexpectedErrors,
-    ],
+    extensions=[*QUERY_LIMITS, MaskUnexpectedErrors],
 )

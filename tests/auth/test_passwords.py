@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
+import threading
 import time
 from collections.abc import Awaitable
 from typing import TypeVar
@@ -10,7 +13,7 @@ from typing import TypeVar
 import pytest
 from argon2 import PasswordHasher as Argon2Hasher
 
-from auth.passwords import PasswordHasher, check_password_policy
+from auth.passwords import HASHING_NICENESS, PasswordHasher, check_password_policy
 
 T = TypeVar("T")
 
@@ -202,3 +205,15 @@ async def test_verifying_runs_off_the_event_loop():
     verification, during, _ = await ticks_while(heavy.verify(stored, STRONG))
     assert verification.valid is True
     assert during >= 5, during
+
+
+def priority_of_this_thread() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priorities are Linux's")
+async def test_hashing_threads_yield_the_cpu_to_the_event_loop(hasher):
+    # Under a storm of sign-ins on few cores, the loop's other requests must win the CPU.
+    in_pool = await hasher._off_the_loop(priority_of_this_thread)
+
+    assert in_pool == priority_of_this_thread() + HASHING_NICENESS
