@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from models import OutboxMessage, OutboxStatus
+from models import OutboxMessage, OutboxStatus, RegistrationRequest
 
 
 async def enqueue(
@@ -20,11 +20,13 @@ async def enqueue(
     language: str,
     context: dict[str, Any],
     now: datetime,
+    about_request: RegistrationRequest | None = None,
 ) -> OutboxMessage:
     """Queue `template` for `recipient`; call inside the use case's transaction.
 
     `context` must be JSON: it is stored and rendered at delivery time, in
-    `language` (English when there is no translation).
+    `language` (English when there is no translation). A mail `about_request`
+    is deleted with that registration request.
     """
     from mail.rendering import TEMPLATES
 
@@ -38,4 +40,5 @@ async def enqueue(
         context=context,
         status=OutboxStatus.QUEUED,
         next_attempt_at=now,
+        registration_request=about_request,
     )

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.registrations import RegistrationRequest
 
 
 class OutboxStatus(str, Enum):
@@ -27,6 +31,15 @@ class OutboxMessage(Model):
     sent_at = fields.DatetimeField(null=True)
     last_error = fields.TextField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The registration request a mail is about: deleting the request deletes its mails,
+    # sent or not, since rule 6 leaves no trace of it but the audit log.
+    registration_request: fields.ForeignKeyNullableRelation[RegistrationRequest] = (
+        fields.ForeignKeyField(
+            "models.RegistrationRequest", related_name="mails", null=True,
+            on_delete=fields.CASCADE, db_index=True,
+        )
+    )
+    registration_request_id: int | None
 
     class Meta:
         table = "outbox_message"

@@ -230,6 +230,7 @@ async def _queue_review(
                 "answers": _answer_lines(answers), "review_url": review_url(runtime, shop),
             },
             now=now,
+            about_request=request,
         )
     await enqueue(
         recipient=request.email,
@@ -237,6 +238,7 @@ async def _queue_review(
         language=request.language,
         context={"shop_name": shop.name, "name": request.name},
         now=now,
+        about_request=request,
     )
 
 
@@ -467,13 +469,15 @@ async def _reject_one(
                 language=request.language,
                 context={"shop_name": shop.name, "name": request.name, "reason": reason},
                 now=now,
+                about_request=request,
             )
         await audit.record(caller, "registration.rejected", request, reason=reason, notified=notify)
     return request
 
 
 async def delete_registrations(caller: Caller, pks: Sequence[int | None]) -> BulkResult:
-    """The requests are gone; only the audit log remembers who asked and who deleted."""
+    """The requests are gone, with the mails about them (sent or not); only the audit log
+    remembers who asked and who deleted."""
     _check_bulk(pks)
     result = BulkResult()
     for index, pk in enumerate(pks):

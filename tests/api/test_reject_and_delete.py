@@ -19,6 +19,7 @@ from models import (
     ContactPerson,
     Debtor,
     OutboxMessage,
+    OutboxStatus,
     RegistrationAnswer,
     RegistrationField,
     RegistrationRequest,
@@ -300,6 +301,26 @@ async def test_deleted_requests_and_their_answers_are_gone_and_the_others_stay(c
     assert errors_of(payload) == [(["ids", "1"], "NOT_FOUND")]
     assert [r.id for r in await RegistrationRequest.all()] == [bo.id]
     assert sorted(a.request_id for a in await RegistrationAnswer.all()) == [bo.id, bo.id]
+
+
+async def test_the_mails_about_a_deleted_request_go_with_it_sent_or_not(client):
+    await flora()
+    for name, email in [("Eva Jansen", "eva@kwekerij.test"), ("Bo Bakker", "bo@bakker.test")]:
+        body = await client.data(SUBMIT, {"input": {"shop": "flora", "name": name, "email": email}})
+        assert body["submitRegistration"]["userErrors"] == []
+    eva, bo = await RegistrationRequest.all().order_by("id")
+    staff = await staff_token(client)
+    await reject(client, staff, [gid(eva)], reason="Outside our area")
+    await OutboxMessage.filter(recipient="orders@flora.test").update(status=OutboxStatus.SENT)
+    templates_before = sorted(m.template for m in await OutboxMessage.all())
+
+    await delete(client, staff, [gid(eva)])
+
+    left = await OutboxMessage.all()
+    assert templates_before == sorted(["staff_new_request", "request_received"] * 2 + ["rejection"])
+    assert sorted(m.template for m in left) == ["request_received", "staff_new_request"]
+    assert all("Eva" not in str(m.context) and m.recipient != eva.email for m in left)
+    assert all("Bo Bakker" in str(m.context) for m in left)
 
 
 async def test_bad_ids_are_not_found_at_their_index_and_the_same_id_twice_is_deleted_once(client):
