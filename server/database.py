@@ -29,6 +29,10 @@ def _connection_config(database_url: str) -> dict:
     config = expand_db_url(database_url)
     if config["engine"] == "tortoise.backends.sqlite":
         config["engine"] = "server.sqlite_engine"
+        # SQLite's advice for WAL mode: no fsync at every commit (it stalled every other query
+        # behind the one connection), only at checkpoints. A killed process loses nothing; a
+        # power cut may lose the last transactions, each whole. `?synchronous=FULL` restores it.
+        config["credentials"].setdefault("synchronous", "NORMAL")
     return config
 
 
