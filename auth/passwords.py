@@ -6,6 +6,7 @@ import asyncio
 import os
 import re
 import secrets
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -67,18 +68,25 @@ def hashing_workers() -> int:
     return max(1, (os.cpu_count() or 2) - 1)
 
 
+# How much lower than the server's own CPU priority the hashing threads run.
 HASHING_NICENESS = 10
 
 
 def _yield_to_requests() -> None:
-    """Lower this hashing thread's CPU priority (Linux schedules threads one by one).
+    """Lower this hashing thread's CPU priority below the server's.
 
     When cores are short, the event loop's requests run first and sign-ins take
     what is left: a storm of sign-ins slows sign-ins, not every other request.
+    Only Linux schedules threads one by one under their own id; elsewhere the
+    id would name a process, so hashing keeps the server's priority there.
     """
+    if not sys.platform.startswith("linux"):
+        return
+    thread = threading.get_native_id()
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)
-    except (AttributeError, OSError):  # no per-thread priority here; hashing still runs
+        current = os.getpriority(os.PRIO_PROCESS, thread)
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, current + HASHING_NICENESS))
+    except OSError:  # not allowed here (a sandbox): hashing still runs, at the server's priority
         pass
 
 

@@ -21,6 +21,7 @@ from models import (
     Shop,
     ShopUser,
 )
+from models.normalise import name_key
 
 ADMIN_EMAIL = "bench@gatehouse.test"
 PASSWORD = "Bench-Tulips-2026"
@@ -65,8 +66,8 @@ async def seed_accounts(size: Size) -> None:
     ):
         await RegistrationField.create(shop=shops[0], key=key, label=label, position=position)
     await _bulk(Debtor, [
-        Debtor(number=f"B{i:06d}", name=f"Kwekerij {i}", name_key=f"kwekerij {i}", email=f"info{i}@kwekerij.test",
-               vat_number=f"NL{i:09d}B01", price_list_tags=["wholesale"])
+        Debtor(number=f"B{i:06d}", name=f"Kwekerij {i}", name_key=name_key(f"Kwekerij {i}"),
+               email=f"info{i}@kwekerij.test", vat_number=f"NL{i:09d}B01", price_list_tags=["wholesale"])
         for i in range(size.debtors)
     ])
     debtor_ids = [d for d in await Debtor.all().order_by("id").values_list("id", flat=True)]

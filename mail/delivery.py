@@ -123,13 +123,19 @@ class Deliverer:
                     )
                     report.retrying += 1
                 continue
-            await OutboxMessage.filter(id=row.id).update(
-                status=OutboxStatus.SENT, sent_at=self.clock(), last_error=None
-            )
+            if row.forget_once_sent:
+                await OutboxMessage.filter(id=row.id).delete()
+            else:
+                await OutboxMessage.filter(id=row.id).update(
+                    status=OutboxStatus.SENT, sent_at=self.clock(), last_error=None
+                )
             report.sent += 1
         return report
 
     async def _give_up(self, row: OutboxMessage, error: BaseException) -> None:
+        if row.forget_once_sent:  # what it was about is gone: keep no trace of it either
+            await OutboxMessage.filter(id=row.id).delete()
+            return
         await OutboxMessage.filter(id=row.id).update(
             status=OutboxStatus.FAILED, last_error=_describe(error)
         )

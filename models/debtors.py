@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from tortoise import fields
@@ -16,7 +17,7 @@ class Debtor(Model):
 
     id = fields.IntField(primary_key=True)
     number = fields.CharField(max_length=32, unique=True)
-    name = fields.CharField(max_length=200, db_index=True)
+    name = fields.CharField(max_length=200)
     # `name` case-folded (see normalise.name_key), so matching by company name uses an index.
     name_key = fields.CharField(max_length=600, db_index=True)
     email = fields.CharField(max_length=254, null=True, db_index=True)
@@ -36,10 +37,12 @@ class Debtor(Model):
         table = "debtor"
         ordering = ["id"]
 
-    async def save(self, *args, **kwargs) -> None:
+    async def save(self, *args, update_fields: Iterable[str] | None = None, **kwargs) -> None:
         self.email = normalise_email(self.email)
         self.name_key = name_key(self.name)
-        await super().save(*args, **kwargs)
+        if update_fields is not None and "name" in update_fields:
+            update_fields = [*update_fields, "name_key"]
+        await super().save(*args, update_fields=update_fields, **kwargs)
 
 
 class ContactPerson(Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 
 def normalise_email(email: str | None) -> str | None:
     """Emails are compared case-insensitively and without surrounding blanks."""
@@ -17,8 +19,10 @@ def username_key(username: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """The form of a company name that matches another ignoring case, in every alphabet.
+    """The form of a company name that another spelling of it shares: case-folded in every
+    alphabet, composed alike ("u" + combining diaeresis is "ü"), blanks collapsed.
 
-    Done here rather than with SQL's UPPER(), which on SQLite folds ASCII letters only.
+    Made in Python and stored with an index, so matching by company name is an indexed
+    equality on both engines rather than a comparison through SQL functions.
     """
-    return " ".join(name.casefold().split())
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())

@@ -31,17 +31,20 @@ class OutboxMessage(Model):
     sent_at = fields.DatetimeField(null=True)
     last_error = fields.TextField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
-    # The registration request a mail is about: deleting the request deletes its mails,
-    # sent or not, since rule 6 leaves no trace of it but the audit log.
+    # The registration request a mail is about. Rule 6 leaves no trace of a deleted request:
+    # its mails go with it, except one still owed to the applicant, which is sent and then
+    # forgotten (`forget_once_sent`).
     registration_request: fields.ForeignKeyNullableRelation[RegistrationRequest] = (
         fields.ForeignKeyField(
             "models.RegistrationRequest", related_name="mails", null=True,
-            on_delete=fields.CASCADE, db_index=True,
+            on_delete=fields.SET_NULL, db_index=True,
         )
     )
     registration_request_id: int | None
+    forget_once_sent = fields.BooleanField(default=False)
 
     class Meta:
         table = "outbox_message"
-        indexes = (("status", "next_attempt_at"),)
+        # Due mail for the deliverer; a status's mails, newest first, for outboxMessages.
+        indexes = (("status", "next_attempt_at"), ("status", "id"))
         ordering = ["-id"]

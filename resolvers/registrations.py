@@ -15,6 +15,8 @@ from models import (
     ApprovalMode,
     ContactPerson,
     Debtor,
+    OutboxMessage,
+    OutboxStatus,
     RegistrationAnswer,
     RegistrationField,
     RegistrationRequest,
@@ -271,6 +273,7 @@ async def _queue_welcome(
                 "account_url": f"{runtime.admin_url}/shops/{shop.handle}/shop-users/{shop_user.id}",
             },
             now=now,
+            about_request=request,
         )
 
 
@@ -476,14 +479,18 @@ async def _reject_one(
 
 
 async def delete_registrations(caller: Caller, pks: Sequence[int | None]) -> BulkResult:
-    """The requests are gone, with the mails about them (sent or not); only the audit log
-    remembers who asked and who deleted."""
+    """The requests are gone, with the mails about them; only the audit log remembers who
+    asked and who deleted."""
     _check_bulk(pks)
     result = BulkResult()
     for index, pk in enumerate(pks):
         async with in_transaction():
             request = await RegistrationRequest.get_or_none(id=pk) if pk is not None else None
-            if request is None or not await RegistrationRequest.filter(id=request.id).delete():
+            if request is None:
+                result.refuse(index, UserInputError.of(ErrorCode.NOT_FOUND, "No such registration request."))
+                continue
+            await _forget_mails_about(request)
+            if not await RegistrationRequest.filter(id=request.id).delete():
                 result.refuse(index, UserInputError.of(ErrorCode.NOT_FOUND, "No such registration request."))
                 continue
             await audit.record(
@@ -492,6 +499,14 @@ async def delete_registrations(caller: Caller, pks: Sequence[int | None]) -> Bul
             )
             result.deleted_pks.append(request.id)
     return result
+
+
+async def _forget_mails_about(request: RegistrationRequest) -> None:
+    """The mails about `request` go with it, but one still owed to the applicant (a rejection
+    notice, say) is sent first and forgotten once sent."""
+    mails = OutboxMessage.filter(registration_request_id=request.id)
+    await mails.filter(status=OutboxStatus.QUEUED, recipient=request.email).update(forget_once_sent=True)
+    await mails.filter(forget_once_sent=False).delete()
 
 
 async def search_registration_requests(

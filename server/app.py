@@ -23,7 +23,7 @@ from schema import schema
 from schema.context import Context, CookiePolicy
 from server.background import background_work
 from server.database import database
-from server.request_hygiene import UnreadableRequest, decode_request_json
+from server.request_hygiene import BodySizeLimit, UnreadableRequest, decode_request_json
 from server.request_ids import RequestIdMiddleware
 from server.settings import Settings
 
@@ -103,7 +103,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         async with database(settings.database_url), background_work(settings, runtime):
             yield
 
-    middleware = [Middleware(RequestIdMiddleware)]
+    middleware = [
+        Middleware(RequestIdMiddleware),
+        Middleware(BodySizeLimit),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(

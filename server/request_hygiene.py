@@ -5,7 +5,8 @@ with unpaired surrogates (valid JSON escapes, but no database, hash or driver
 can encode them) are refused with a 400 and `extensions.code = "INVALID"`,
 instead of failing somewhere deep inside. Strawberry decodes every request's
 JSON (a POST body, a GET's `variables`) through one method; `GatehouseGraphQL`
-hands it `decode_request_json`, so each request is parsed once.
+hands it `decode_request_json`, so each request is parsed once. A body over
+256 KiB is refused with a 413 before it is read any further (`BodySizeLimit`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_NESTING_WALK = 100_000
+# Far above any query, variables or bulk decision of 500 ids a dashboard sends; a body must
+# not be able to fill memory (or the cache of parsed documents).
+MAX_BODY_BYTES = 256 * 1024
 
 
 class UnreadableRequest(Exception):
@@ -27,6 +33,49 @@ class UnreadableRequest(Exception):
         return JSONResponse(
             {"data": None, "errors": [{"message": self.reason, "extensions": {"code": "INVALID"}}]},
             status_code=400,
+        )
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class BodySizeLimit:
+    """Refuses a request body over `MAX_BODY_BYTES` with a 413 in GraphQL's error shape: at
+    once when its Content-Length says so, else as soon as the bytes read pass the limit."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refusal()(scope, receive, send)
+            return
+        received = 0
+
+        async def receive_within_limit() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, receive_within_limit, send)
+        except _BodyTooLarge:  # raised while the body is read, before any answer began
+            await self._refusal()(scope, receive, send)
+
+    def _refusal(self) -> JSONResponse:
+        message = f"The request body is larger than {self.max_bytes // 1024} KiB."
+        return JSONResponse(
+            {"data": None, "errors": [{"message": message, "extensions": {"code": "INVALID"}}]},
+            status_code=413,
         )
 
 

@@ -3,8 +3,12 @@
 Tortoise compiles case-insensitive filters (`icontains`, `iexact`) to
 `UPPER(column) LIKE UPPER(?)`. SQLite's own UPPER() leaves non-ASCII letters
 alone, so on the embedded database 'müller' would not find 'Müller'. This engine
-gives each connection Python's `str.upper` under that name, which PostgreSQL's
-UPPER() matches in a UTF-8 database.
+gives each connection Python's `str.upper` under that name, as PostgreSQL's
+UPPER() does in a UTF-8 database with a real locale (a few letters differ:
+Python makes 'ß' 'SS').
+
+Only a connection made here knows this UPPER(): no index, CHECK or trigger may
+use it, or a write from the plain `sqlite3` shell would disagree with it.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from tortoise import Tortoise
 from server.app import create_app
 from server.database import apply_migrations, connection_name, database
 from server.settings import Settings
+from tests.mail.smtp_server import SmtpServer
 from tests.pg_cluster import PostgresCluster, find_bindir
 
 NO_POSTGRES = (
@@ -147,3 +148,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if any(NO_POSTGRES in str(report.longrepr) for report in skipped):
         terminalreporter.write_sep("!", "PostgreSQL tests were SKIPPED", red=True, bold=True)
         terminalreporter.write_line(NO_POSTGRES, red=True)
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free port, keeping what it receives."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()

@@ -1,3 +1,5 @@
+import unicodedata
+
 from tortoise import BaseDBAsyncClient
 
 RUN_IN_TRANSACTION = True
@@ -5,31 +7,44 @@ RUN_IN_TRANSACTION = True
 # Company names are matched through a case-folded copy with an index of its own. The copy
 # is made in Python, as models.normalise.name_key makes it (kept here as it was, so this
 # migration does not change when that function does): SQLite's LOWER() folds ASCII only.
+#
+# Every statement runs through `db`, inside aerich's transaction: a script returned to
+# aerich would run through sqlite3's executescript, which commits first. And each step
+# may find itself done already, so a run cut short can simply run again.
+HAS_COLUMN = {
+    "sqlite": "SELECT 1 FROM pragma_table_info('debtor') WHERE name = 'name_key'",
+    "postgres": "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+    "AND table_name = 'debtor' AND column_name = 'name_key'",
+}
 ADD_COLUMN = 'ALTER TABLE "debtor" ADD "name_key" VARCHAR(600) NOT NULL DEFAULT \'\''
 SET_KEY = {
     "sqlite": 'UPDATE "debtor" SET "name_key" = ? WHERE "id" = ?',
     "postgres": 'UPDATE "debtor" SET "name_key" = $1 WHERE "id" = $2',
 }
 FINISH = {
-    "sqlite": 'CREATE INDEX "idx_debtor_name_ke_0244aa" ON "debtor" ("name_key");',
+    "sqlite": ['CREATE INDEX IF NOT EXISTS "idx_debtor_name_ke_0244aa" ON "debtor" ("name_key")'],
     # SQLite cannot drop a column default; PostgreSQL ends as the models describe it.
-    "postgres": """
-        ALTER TABLE "debtor" ALTER COLUMN "name_key" DROP DEFAULT;
-        CREATE INDEX "idx_debtor_name_ke_0244aa" ON "debtor" ("name_key");""",
+    "postgres": [
+        'ALTER TABLE "debtor" ALTER COLUMN "name_key" DROP DEFAULT',
+        'CREATE INDEX IF NOT EXISTS "idx_debtor_name_ke_0244aa" ON "debtor" ("name_key")',
+    ],
 }
 
 
 def name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 async def upgrade(db: BaseDBAsyncClient) -> str:
     dialect = db.capabilities.dialect
-    await db.execute_script(ADD_COLUMN)
+    if not await db.execute_query_dict(HAS_COLUMN[dialect]):
+        await db.execute_query(ADD_COLUMN)
     debtors = await db.execute_query_dict('SELECT "id", "name" FROM "debtor"')
     if debtors:
         await db.execute_many(SET_KEY[dialect], [[name_key(row["name"]), row["id"]] for row in debtors])
-    return FINISH[dialect]
+    for statement in FINISH[dialect]:
+        await db.execute_query(statement)
+    return "SELECT 1"  # aerich runs what is returned, and asyncpg refuses an empty script
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import ContactPerson, Debtor, ShopUser
+from models.normalise import name_key
 from tests.api.sign_in import staff_token
 from tests.factories import make_shop
 from tests.query_counter import count_queries
@@ -24,7 +25,9 @@ query($first: Int!) {
 
 async def make_shop_users(count: int) -> None:
     shops = [await make_shop("flora"), await make_shop("greenhouse")]
-    await Debtor.bulk_create([Debtor(number=f"Q{i:05d}", name=f"Debtor {i}", name_key=f"debtor {i}") for i in range(count)])
+    await Debtor.bulk_create([
+        Debtor(number=f"Q{i:05d}", name=f"Debtor {i}", name_key=name_key(f"Debtor {i}")) for i in range(count)
+    ])
     debtors = await Debtor.all().order_by("id")
     await ContactPerson.bulk_create(
         [ContactPerson(debtor=d, first_name=f"P{i}", last_name="X", language="nl") for i, d in enumerate(debtors)]

@@ -7,8 +7,12 @@ full scan (`SCAN table`) and each sort it has to make (`USE TEMP B-TREE`).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from tortoise import Tortoise
+
+from models import OutboxMessage, OutboxStatus
 
 from server.database import connection_name
 from tests.api.sign_in import staff_token
@@ -28,12 +32,20 @@ SHOP_USERS_PAGE = """
 query($shop: String, $after: String) {
   shopUsers(shop: $shop, first: 10, after: $after) { edges { cursor node { username } } }
 }"""
+OUTBOX_PAGE = """
+query($status: OutboxStatus, $after: String) {
+  outboxMessages(status: $status, first: 10, after: $after) { edges { cursor node { template } } }
+}"""
+AUDIT_PAGE = """
+query($after: String) { auditEvents(first: 10, after: $after) { edges { cursor node { action } } } }
+"""
 DEBTORS_PAGE = """
 query($after: String) { debtors(first: 10, after: $after) { edges { cursor node { number contacts { email } } } } }
 """
 
 
 async def plans_of(database_url: str, statements: list[tuple[str, list]]) -> dict[str, list[str]]:
+    assert any(" LIMIT " in sql for sql, _ in statements), "no page was read: nothing was checked"
     connection = Tortoise.get_connection(connection_name(database_url))
     plans = {}
     for sql, parameters in statements:
@@ -96,6 +108,30 @@ async def test_every_filter_of_the_requests_page_reads_only_through_indexes(clie
 ], ids=["shop-users-around", "one-shop", "one-shop-next-page", "debtors-next-page"])
 async def test_shop_user_and_debtor_pages_read_only_through_indexes(client, db, query, variables):
     await make_shop_users(30)
+    staff = await staff_token(client)
+    if variables.get("after") == "next":
+        first = await client.data(query, {**variables, "after": None}, token=staff)
+        edges = next(iter(first.values()))["edges"]
+        variables = {**variables, "after": edges[-1]["cursor"]}
+
+    with captured_statements() as statements:
+        await client.data(query, variables, token=staff)
+
+    assert whole_table_work(await plans_of(db, statements)) == {}
+
+
+@pytest.mark.parametrize("query, variables", [
+    (OUTBOX_PAGE, {"status": "SENT"}),
+    (OUTBOX_PAGE, {"status": "QUEUED", "after": "next"}),
+    (AUDIT_PAGE, {"after": "next"}),
+], ids=["sent-mail", "queued-mail-next-page", "audit-next-page"])
+async def test_outbox_and_audit_pages_read_only_through_indexes(client, db, query, variables):
+    await approved_requests(30)
+    await OutboxMessage.bulk_create([
+        OutboxMessage(message_id=f"m{i}-{status.value}", recipient="x@x.test", template="welcome", language="en",
+                      status=status, next_attempt_at=datetime.now(UTC))
+        for i in range(30) for status in (OutboxStatus.SENT, OutboxStatus.QUEUED)
+    ])
     staff = await staff_token(client)
     if variables.get("after") == "next":
         first = await client.data(query, {**variables, "after": None}, token=staff)

@@ -8,13 +8,7 @@ sign-in → staff told the account is active. Automatic: submit with a password
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-
-import pytest
-
-from mail.backends import SmtpBackend
-from mail.delivery import Deliverer
 
 from models import (
     ContactPerson,
@@ -27,7 +21,7 @@ from models import (
 )
 from tests.api.sign_in import LOGIN, staff_token
 from tests.factories import make_contact, make_customer, make_debtor, make_shop
-from tests.mail.smtp_server import SmtpServer
+from tests.mail.smtp_server import deliver
 
 CHOSEN_PASSWORD = "Hyacinth-Meadow-6620"
 
@@ -95,19 +89,6 @@ async def flora(**settings) -> None:
         default_price_list_tags=["wholesale"], **settings,
     )
     await RegistrationField.create(shop=shop, key="chamber_of_commerce", label="KvK number", position=1)
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-async def deliver(smtp: SmtpServer) -> None:
-    """What the delivery loop of `serve` does: send what the outbox holds to a real SMTP server."""
-    backend = SmtpBackend("127.0.0.1", smtp.port, timeout=5)
-    await Deliverer(backend, "shop@flora.test", clock=lambda: datetime.now(UTC) + timedelta(seconds=1)).deliver_all_due()
 
 
 def token_in(message: EmailMessage, path: str) -> str:

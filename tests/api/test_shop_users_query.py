@@ -268,7 +268,7 @@ async def upper_folds_ascii_only(database_url: str) -> bool:
 
 
 async def test_search_ignores_the_case_of_accented_letters(client, db, request):
-    if await upper_folds_ascii_only(db):  # SQLite always; PostgreSQL only with the C locale
+    if await upper_folds_ascii_only(db):  # PostgreSQL with the C locale (SQLite is given a Unicode UPPER)
         request.node.add_marker(ASCII_ONLY_CASE)
     await accented_users()
     staff = await staff_token(client)

@@ -216,4 +216,4 @@ async def test_hashing_threads_yield_the_cpu_to_the_event_loop(hasher):
     # Under a storm of sign-ins on few cores, the loop's other requests must win the CPU.
     in_pool = await hasher._off_the_loop(priority_of_this_thread)
 
-    assert in_pool == priority_of_this_thread() + HASHING_NICENESS
+    assert in_pool == min(19, priority_of_this_thread() + HASHING_NICENESS)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import email
 import email.policy
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
+from mail.backends import SmtpBackend
+from mail.delivery import Deliverer
 from tests.pg_cluster import free_port
 
 
@@ -39,3 +42,9 @@ class SmtpServer:
 
     def stop(self) -> None:
         self._controller.stop()
+
+
+async def deliver(smtp: SmtpServer) -> None:
+    """What the delivery loop of `serve` does: send what the outbox holds to a real SMTP server."""
+    backend = SmtpBackend("127.0.0.1", smtp.port, timeout=5)
+    await Deliverer(backend, "shop@flora.test", clock=lambda: datetime.now(UTC) + timedelta(seconds=1)).deliver_all_due()

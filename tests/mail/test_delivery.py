@@ -48,13 +48,6 @@ CONTEXTS = {
 }
 
 
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
 class Clock:
     """Starts a second ahead, so mail queued just before it counts as due."""
 

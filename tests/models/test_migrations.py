@@ -60,7 +60,7 @@ async def test_the_name_key_migration_folds_existing_company_names_in_python(emp
         connection = Tortoise.get_connection(connection_name(empty_database_url))
         await connection.execute_script(
             """INSERT INTO "debtor" ("number", "name", "price_list_tags", "created_at", "updated_at")
-               VALUES ('D1', 'GÄRTNEREI  Müller', '[]', '2026-01-01', '2026-01-01'),
+               VALUES ('D1', 'GÄRTNEREI  Müller', '[]', '2026-01-01', '2026-01-01'),
                       ('D2', 'Blumen Straße', '[]', '2026-01-01', '2026-01-01');"""
         )
 
@@ -72,3 +72,19 @@ async def test_the_name_key_migration_folds_existing_company_names_in_python(emp
     assert len(applied) == len(list(MIGRATIONS.glob("*.py"))) - 1
     assert keys == {"D1": "gärtnerei müller", "D2": "blumen strasse"}
     assert found == ["D2"]
+
+
+async def test_the_name_key_migration_cut_short_after_adding_the_column_runs_again(empty_database_url, tmp_path):
+    run_in_fresh_loop(apply_migrations(empty_database_url, location=_only_the_first_migration(tmp_path / "before")))
+    async with database(empty_database_url, global_fallback=False):
+        connection = Tortoise.get_connection(connection_name(empty_database_url))
+        await connection.execute_script(
+            """INSERT INTO "debtor" ("number", "name", "price_list_tags", "created_at", "updated_at")
+               VALUES ('D1', 'Gärtnerei', '[]', '2026-01-01', '2026-01-01');
+               ALTER TABLE "debtor" ADD "name_key" VARCHAR(600) NOT NULL DEFAULT '';"""
+        )
+
+    run_in_fresh_loop(apply_migrations(empty_database_url))
+
+    async with database(empty_database_url, global_fallback=False):
+        assert await Debtor.filter(name_key="gärtnerei").values_list("number", flat=True) == ["D1"]

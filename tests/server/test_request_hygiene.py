@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from server.request_hygiene import MAX_BODY_BYTES
+
 SURROGATE_QUERY = "query($shop: String!) { registrationForm(shop: $shop) { open } }"
 
 
@@ -42,3 +44,38 @@ async def test_an_ordinary_get_and_post_pass(client):
     post = await client.http.post("/graphql", json={"query": "{ __typename }"})
 
     assert get.json() == post.json() == {"data": {"__typename": "Query"}}
+
+
+def padded_query(size: int) -> bytes:
+    """A valid GraphQL request of about `size` bytes (the padding is a GraphQL comment)."""
+    return json.dumps({"query": "{ __typename }\n#" + "x" * size}).encode()
+
+
+async def test_a_body_over_the_limit_is_refused_with_413_before_it_is_parsed(client):
+    response = await client.http.post(
+        "/graphql", content=padded_query(MAX_BODY_BYTES), headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"] == {"code": "INVALID"}
+
+
+async def test_a_body_over_the_limit_sent_in_chunks_without_a_length_is_refused_too(client):
+    body = padded_query(MAX_BODY_BYTES)
+
+    async def chunks():
+        for start in range(0, len(body), 16 * 1024):
+            yield body[start:start + 16 * 1024]
+
+    response = await client.http.post("/graphql", content=chunks(), headers={"Content-Type": "application/json"})
+
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"] == {"code": "INVALID"}
+
+
+async def test_a_body_just_under_the_limit_is_served(client):
+    body = padded_query(MAX_BODY_BYTES - 1024)
+
+    response = await client.http.post("/graphql", content=body, headers={"Content-Type": "application/json"})
+
+    assert (response.status_code, response.json()) == (200, {"data": {"__typename": "Query"}})
