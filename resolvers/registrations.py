@@ -36,7 +36,7 @@ from resolvers.pagination import Page, newest_first
 from resolvers.registration_fields import fields_of
 from resolvers.password_resets import new_reset_link
 from resolvers.passwords import new_password_problem
-from resolvers.reminders import review_url
+from resolvers.reminders import review_url, strike_from_digests
 from resolvers.runtime import Runtime
 from resolvers.shop_users import users_with_email
 from resolvers.shops import language_problem, shop_by_handle
@@ -507,6 +507,7 @@ async def _forget_mails_about(request: RegistrationRequest) -> None:
     mails = OutboxMessage.filter(registration_request_id=request.id)
     await mails.filter(status=OutboxStatus.QUEUED, recipient=request.email).update(forget_once_sent=True)
     await mails.filter(forget_once_sent=False).delete()
+    await strike_from_digests(request)
 
 
 async def search_registration_requests(

@@ -8,12 +8,13 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from mail.outbox import enqueue
-from models import RegistrationRequest, RegistrationStatus, Shop
+from models import OutboxMessage, RegistrationRequest, RegistrationStatus, Shop
 from resolvers.runtime import Runtime
 
 # "At most once a day", with an hour of slack so a daily cron that runs a little
 # early is not skipped; the claim below holds across instances.
 DIGEST_INTERVAL = timedelta(hours=23)
+DIGEST_TEMPLATE = "staff_reminder_digest"
 
 
 def review_url(runtime: Runtime, shop: Shop) -> str:
@@ -44,7 +45,7 @@ async def send_reminder_digests(runtime: Runtime) -> list[str]:
                 continue
             await enqueue(
                 recipient=shop.notification_email,
-                template="staff_reminder_digest",
+                template=DIGEST_TEMPLATE,
                 language=shop.default_language,
                 context={
                     "shop_name": shop.name,
@@ -52,6 +53,7 @@ async def send_reminder_digests(runtime: Runtime) -> list[str]:
                     "delay_hours": shop.reminder_delay_hours,
                     "requests": [
                         {
+                            "id": request.id,  # so a deleted request can be struck out again
                             "name": request.name,
                             "email": request.email,
                             "company": request.company,
@@ -65,3 +67,18 @@ async def send_reminder_digests(runtime: Runtime) -> list[str]:
             )
         digested.append(shop.handle)
     return digested
+
+
+async def strike_from_digests(request: RegistrationRequest) -> None:
+    """Rule 6 for digests: a deleted request leaves the digests that listed it (sent or not);
+    a digest that listed nothing else goes."""
+    for digest in await OutboxMessage.filter(template=DIGEST_TEMPLATE, created_at__gte=request.submitted_at):
+        listed = digest.context.get("requests", [])
+        kept = [entry for entry in listed if entry.get("id") != request.id]
+        if len(kept) == len(listed):
+            continue
+        if kept:
+            digest.context = {**digest.context, "requests": kept, "count": len(kept)}
+            await digest.save(update_fields=["context"])
+        else:
+            await digest.delete()

@@ -8,10 +8,11 @@ leaves no trace but the audit log, and every bad id is reported at its index.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from auth.passwords import PasswordHasher
 from mail.rendering import render
 from models import (
     AdminUser,
@@ -27,6 +28,8 @@ from models import (
     Shop,
     ShopUser,
 )
+from resolvers.reminders import send_reminder_digests
+from resolvers.runtime import Runtime
 from schema.nodes import global_id
 from tests.api.sign_in import customer_token, staff_token
 from tests.factories import make_admin, make_contact, make_debtor, make_shop, make_shop_user
@@ -343,6 +346,22 @@ async def test_a_notice_still_owed_to_the_applicant_is_sent_and_then_forgotten(c
         ("staff_new_request", OutboxStatus.SENT), ("request_received", OutboxStatus.SENT)
     }
     assert all("Eva" not in str(m.context) and m.recipient != eva.email for m in left)
+
+
+async def test_a_deleted_request_is_struck_from_the_reminder_digests_that_listed_it(client):
+    shop = await flora(reminder_delay_hours=0)
+    eva, noah = await pending(shop, "Eva Jansen", "eva@kwekerij.test"), await pending(shop, "Noah", "noah@x.test")
+    runtime = Runtime(passwords=PasswordHasher(1, 8, 1), clock=lambda: datetime.now(UTC) + timedelta(minutes=1))
+    assert await send_reminder_digests(runtime) == ["flora"]
+    staff = await staff_token(client)
+
+    await delete(client, staff, [gid(eva)])
+    [digest] = await OutboxMessage.filter(template="staff_reminder_digest")
+    await delete(client, staff, [gid(noah)])
+
+    assert ([r["name"] for r in digest.context["requests"]], digest.context["count"]) == (["Noah"], 1)
+    assert "eva@kwekerij.test" not in str(digest.context)
+    assert await OutboxMessage.filter(template="staff_reminder_digest").count() == 0
 
 
 async def test_bad_ids_are_not_found_at_their_index_and_the_same_id_twice_is_deleted_once(client):
