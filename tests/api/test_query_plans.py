@@ -73,6 +73,17 @@ def whole_table_work(plans: dict[str, list[str]]) -> dict[str, list[str]]:
     return {sql: steps for sql, steps in plans.items() if scans(sql, steps) or sorts_a_page(sql, steps)}
 
 
+async def statements_of_page(client, staff: str, query: str, variables: dict) -> list[tuple[str, list]]:
+    """The statements of one page; `"after": "next"` asks for the page after the first."""
+    if variables.get("after") == "next":
+        first = await client.data(query, {**variables, "after": None}, token=staff)
+        edges = next(iter(first.values()))["edges"]
+        variables = {**variables, "after": edges[-1]["cursor"]}
+    with captured_statements() as statements:
+        await client.data(query, variables, token=staff)
+    return statements
+
+
 async def test_a_page_of_requests_with_everything_around_it_reads_only_through_indexes(client, db):
     await approved_requests(30)
     staff = await staff_token(client)
@@ -90,12 +101,8 @@ async def test_a_page_of_requests_with_everything_around_it_reads_only_through_i
 async def test_every_filter_of_the_requests_page_reads_only_through_indexes(client, db, arguments):
     await approved_requests(30)
     staff = await staff_token(client)
-    if arguments.get("after") == "next":
-        first = await client.data(REQUESTS_PAGES, {**arguments, "after": None}, token=staff)
-        arguments = {**arguments, "after": first["registrationRequests"]["edges"][-1]["cursor"]}
 
-    with captured_statements() as statements:
-        await client.data(REQUESTS_PAGES, arguments, token=staff)
+    statements = await statements_of_page(client, staff, REQUESTS_PAGES, arguments)
 
     assert whole_table_work(await plans_of(db, statements)) == {}
 
@@ -109,13 +116,8 @@ async def test_every_filter_of_the_requests_page_reads_only_through_indexes(clie
 async def test_shop_user_and_debtor_pages_read_only_through_indexes(client, db, query, variables):
     await make_shop_users(30)
     staff = await staff_token(client)
-    if variables.get("after") == "next":
-        first = await client.data(query, {**variables, "after": None}, token=staff)
-        edges = next(iter(first.values()))["edges"]
-        variables = {**variables, "after": edges[-1]["cursor"]}
 
-    with captured_statements() as statements:
-        await client.data(query, variables, token=staff)
+    statements = await statements_of_page(client, staff, query, variables)
 
     assert whole_table_work(await plans_of(db, statements)) == {}
 
@@ -133,12 +135,7 @@ async def test_outbox_and_audit_pages_read_only_through_indexes(client, db, quer
         for i in range(30) for status in (OutboxStatus.SENT, OutboxStatus.QUEUED)
     ])
     staff = await staff_token(client)
-    if variables.get("after") == "next":
-        first = await client.data(query, {**variables, "after": None}, token=staff)
-        edges = next(iter(first.values()))["edges"]
-        variables = {**variables, "after": edges[-1]["cursor"]}
 
-    with captured_statements() as statements:
-        await client.data(query, variables, token=staff)
+    statements = await statements_of_page(client, staff, query, variables)
 
     assert whole_table_work(await plans_of(db, statements)) == {}
