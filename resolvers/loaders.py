@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cached_property
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -53,16 +54,48 @@ def _matching_debtors(answers: DataLoader[int, list[RegistrationAnswer]]) -> Dat
 
 
 class Loaders:
-    """One set of loaders per request: a cache that never outlives what it saw."""
+    """One set of loaders per request: a cache that never outlives what it saw.
 
-    def __init__(self) -> None:
-        self.shop_by_id = _by_id(Shop)
-        self.debtor_by_id = _by_id(Debtor)
-        self.contact_person_by_id = _by_id(ContactPerson)
-        self.shop_user_by_id = _by_id(ShopUser)
-        self.admin_user_by_id = _by_id(AdminUser)
-        self.contacts_by_debtor = _grouped_by(ContactPerson, "debtor_id")
-        self.shop_users_by_contact = _grouped_by(ShopUser, "contact_id")
-        self.registration_fields_by_shop = _grouped_by(RegistrationField, "shop_id")
-        self.answers_by_request = _grouped_by(RegistrationAnswer, "request_id")
-        self.matching_debtors_by_request = _matching_debtors(self.answers_by_request)
+    Each loader is made when the request first asks for it: most requests use one
+    or two, and the ones never made leave no garbage for the collector.
+    """
+
+    @cached_property
+    def shop_by_id(self) -> DataLoader[int, Shop | None]:
+        return _by_id(Shop)
+
+    @cached_property
+    def debtor_by_id(self) -> DataLoader[int, Debtor | None]:
+        return _by_id(Debtor)
+
+    @cached_property
+    def contact_person_by_id(self) -> DataLoader[int, ContactPerson | None]:
+        return _by_id(ContactPerson)
+
+    @cached_property
+    def shop_user_by_id(self) -> DataLoader[int, ShopUser | None]:
+        return _by_id(ShopUser)
+
+    @cached_property
+    def admin_user_by_id(self) -> DataLoader[int, AdminUser | None]:
+        return _by_id(AdminUser)
+
+    @cached_property
+    def contacts_by_debtor(self) -> DataLoader[int, list[ContactPerson]]:
+        return _grouped_by(ContactPerson, "debtor_id")
+
+    @cached_property
+    def shop_users_by_contact(self) -> DataLoader[int, list[ShopUser]]:
+        return _grouped_by(ShopUser, "contact_id")
+
+    @cached_property
+    def registration_fields_by_shop(self) -> DataLoader[int, list[RegistrationField]]:
+        return _grouped_by(RegistrationField, "shop_id")
+
+    @cached_property
+    def answers_by_request(self) -> DataLoader[int, list[RegistrationAnswer]]:
+        return _grouped_by(RegistrationAnswer, "request_id")
+
+    @cached_property
+    def matching_debtors_by_request(self) -> DataLoader[RegistrationRequest, list[Debtor]]:
+        return _matching_debtors(self.answers_by_request)
