@@ -50,7 +50,9 @@ async def matching_debtors(clues: Sequence[Clues]) -> list[list[Debtor]]:
 
     candidates = await Debtor.filter(_any_clue(clues, {c.debtor_id for c in contacts})).order_by("id")
     by_id = {debtor.id: debtor for debtor in candidates}
-    by_email, by_vat, by_name = defaultdict(list), defaultdict(list), defaultdict(list)
+    by_email: dict[str | None, list[Debtor]] = defaultdict(list)
+    by_vat: dict[str | None, list[Debtor]] = defaultdict(list)
+    by_name: dict[str, list[Debtor]] = defaultdict(list)
     for debtor in candidates:
         by_email[debtor.email].append(debtor)
         by_vat[debtor.vat_number].append(debtor)

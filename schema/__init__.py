@@ -12,7 +12,7 @@ from strawberry.schema.types.base_scalars import DateTimeDefinition, wrap_parser
 from strawberry.tools import merge_types
 
 from schema.debtor_mutations import DebtorMutations
-from schema.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS, QUERY_LIMITS
+from schema.limits import QUERY_LIMITS
 from schema.masking import MaskUnexpectedErrors
 from schema.password_mutations import PasswordMutations
 from schema.query import Query
@@ -49,8 +49,6 @@ DateTimeWithoutParserText = dataclasses.replace(
     DateTimeDefinition,
     parse_value=wrap_parser(datetime.fromisoformat, "DateTime", include_error=False),
 )
-
-__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_TOKENS", "schema"]
 
 schema = GatehouseSchema(
     query=Query,

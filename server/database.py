@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from collections.abc import AsyncIterator
 
 from tortoise import Tortoise
@@ -25,7 +26,7 @@ def connection_name(database_url: str) -> str:
     return "sqlite" if database_url.startswith("sqlite") else "postgres"
 
 
-def _connection_config(database_url: str) -> dict:
+def _connection_config(database_url: str) -> dict[str, Any]:
     config = expand_db_url(database_url)
     if config["engine"] == "tortoise.backends.sqlite":
         config["engine"] = "server.sqlite_engine"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import graphql
 
 from models import AuditEvent, Session, Shop
-from schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from schema.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from tests.api.sign_in import customer_token, staff_token
 from tests.query_counter import count_queries
 
