@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from collections.abc import AsyncIterator
 
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
