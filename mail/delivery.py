@@ -111,8 +111,8 @@ class Deliverer:
             except Exception as error:  # the server is down, refuses, times out: try later
                 if row.attempts >= self.policy.max_attempts:
                     logger.error(
-                        "Mail %s to %s failed %s times, giving up: %s",
-                        row.id, row.recipient, row.attempts, _describe(error),
+                        "Mail %s (%s) failed %s times, giving up: %s",
+                        row.id, row.template, row.attempts, _describe(error),
                     )
                     await self._give_up(row, error)
                     report.failed += 1
@@ -123,22 +123,18 @@ class Deliverer:
                     )
                     report.retrying += 1
                 continue
-            if row.forget_once_sent:
-                await OutboxMessage.filter(id=row.id).delete()
-            else:
-                await OutboxMessage.filter(id=row.id).update(
-                    status=OutboxStatus.SENT, sent_at=self.clock(), last_error=None
-                )
+            await OutboxMessage.filter(id=row.id).update(
+                status=OutboxStatus.SENT, sent_at=self.clock(), last_error=None
+            )
+            await _forget_if_asked(row)
             report.sent += 1
         return report
 
     async def _give_up(self, row: OutboxMessage, error: BaseException) -> None:
-        if row.forget_once_sent:  # what it was about is gone: keep no trace of it either
-            await OutboxMessage.filter(id=row.id).delete()
-            return
         await OutboxMessage.filter(id=row.id).update(
             status=OutboxStatus.FAILED, last_error=_describe(error)
         )
+        await _forget_if_asked(row)
 
     async def deliver_all_due(self) -> DeliveryReport:
         """Batches until nothing is due (for `gatehouse send-mail --once` and tests)."""
@@ -164,3 +160,13 @@ class Deliverer:
                     await asyncio.wait_for(stop.wait(), timeout=interval)
                 except TimeoutError:
                     pass
+
+
+async def _forget_if_asked(row: OutboxMessage) -> None:
+    """Deletes a finished mail whose request was deleted meanwhile (rule 6).
+
+    Read from the row, not from the copy claimed before sending: the request may have
+    been deleted while the mail was on the wire. A mail still queued when that happened
+    was flagged; one already finished was deleted with the request.
+    """
+    await OutboxMessage.filter(id=row.id, forget_once_sent=True).delete()

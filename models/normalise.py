@@ -25,4 +25,6 @@ def name_key(name: str) -> str:
     Made in Python and stored with an index, so matching by company name is an indexed
     equality on both engines rather than a comparison through SQL functions.
     """
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    # Folding can undo composition ("İ" folds to "i" + a combining dot): compose again after.
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(folded.split())

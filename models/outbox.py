@@ -45,6 +45,7 @@ class OutboxMessage(Model):
 
     class Meta:
         table = "outbox_message"
-        # Due mail for the deliverer; a status's mails, newest first, for outboxMessages.
-        indexes = (("status", "next_attempt_at"), ("status", "id"))
+        # Due mail for the deliverer; a status's mails, newest first, for outboxMessages;
+        # the digests since a request came in, to strike it out when it is deleted.
+        indexes = (("status", "next_attempt_at"), ("status", "id"), ("template", "created_at"))
         ordering = ["-id"]

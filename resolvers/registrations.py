@@ -485,14 +485,16 @@ async def delete_registrations(caller: Caller, pks: Sequence[int | None]) -> Bul
     result = BulkResult()
     for index, pk in enumerate(pks):
         async with in_transaction():
-            request = await RegistrationRequest.get_or_none(id=pk) if pk is not None else None
+            # Locked, so a rejection or digest written at this moment waits and is seen, or
+            # finds the request gone (PostgreSQL; SQLite runs one transaction at a time).
+            request = None
+            if pk is not None:
+                request = await RegistrationRequest.filter(id=pk).select_for_update().first()
             if request is None:
                 result.refuse(index, UserInputError.of(ErrorCode.NOT_FOUND, "No such registration request."))
                 continue
             await _forget_mails_about(request)
-            if not await RegistrationRequest.filter(id=request.id).delete():
-                result.refuse(index, UserInputError.of(ErrorCode.NOT_FOUND, "No such registration request."))
-                continue
+            await RegistrationRequest.filter(id=request.id).delete()
             await audit.record(
                 caller, "registration.deleted", request,
                 name=request.name, email=request.email, status=request.status.value,
@@ -501,11 +503,17 @@ async def delete_registrations(caller: Caller, pks: Sequence[int | None]) -> Bul
     return result
 
 
+# Mails a deleted request still owes: the applicant's rejection notice (rule 5) and, for an
+# automatic registration, staff's news of the account it made (rule 3). They are sent, then
+# forgotten; the rest (staff notices, a "received" note perhaps to a forged address) go now.
+OWED_AFTER_DELETION = ("rejection", "staff_account_created")
+
+
 async def _forget_mails_about(request: RegistrationRequest) -> None:
-    """The mails about `request` go with it, but one still owed to the applicant (a rejection
-    notice, say) is sent first and forgotten once sent."""
     mails = OutboxMessage.filter(registration_request_id=request.id)
-    await mails.filter(status=OutboxStatus.QUEUED, recipient=request.email).update(forget_once_sent=True)
+    await mails.filter(status=OutboxStatus.QUEUED, template__in=OWED_AFTER_DELETION).update(
+        forget_once_sent=True
+    )
     await mails.filter(forget_once_sent=False).delete()
     await strike_from_digests(request)
 

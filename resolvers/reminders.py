@@ -27,14 +27,10 @@ async def send_reminder_digests(runtime: Runtime) -> list[str]:
     digested = []
     for shop in await Shop.filter(notification_email__isnull=False):
         waiting_since = now - timedelta(hours=shop.reminder_delay_hours)
-        pending = (
-            await RegistrationRequest.filter(
-                shop_id=shop.id, status=RegistrationStatus.PENDING, submitted_at__lte=waiting_since
-            )
-            .order_by("id")
-            .limit(200)
+        waiting = RegistrationRequest.filter(
+            shop_id=shop.id, status=RegistrationStatus.PENDING, submitted_at__lte=waiting_since
         )
-        if not pending:
+        if not await waiting.exists():
             continue
         async with in_transaction():
             claimed = await Shop.filter(
@@ -42,6 +38,11 @@ async def send_reminder_digests(runtime: Runtime) -> list[str]:
                 id=shop.id,
             ).update(reminder_sent_at=now)
             if not claimed:
+                continue
+            # Read under lock, in the digest's transaction: a request deleted meanwhile is either
+            # gone here or waits, and then strikes itself from this digest (strike_from_digests).
+            pending = await waiting.order_by("id").limit(200).select_for_update()
+            if not pending:
                 continue
             await enqueue(
                 recipient=shop.notification_email,
@@ -72,7 +73,8 @@ async def send_reminder_digests(runtime: Runtime) -> list[str]:
 async def strike_from_digests(request: RegistrationRequest) -> None:
     """Rule 6 for digests: a deleted request leaves the digests that listed it (sent or not);
     a digest that listed nothing else goes."""
-    for digest in await OutboxMessage.filter(template=DIGEST_TEMPLATE, created_at__gte=request.submitted_at):
+    digests = OutboxMessage.filter(template=DIGEST_TEMPLATE, created_at__gte=request.submitted_at)
+    for digest in await digests.select_for_update():  # two deletions must not undo each other
         listed = digest.context.get("requests", [])
         kept = [entry for entry in listed if entry.get("id") != request.id]
         if len(kept) == len(listed):

@@ -103,10 +103,9 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         async with database(settings.database_url), background_work(settings, runtime):
             yield
 
-    middleware = [
-        Middleware(RequestIdMiddleware),
-        Middleware(BodySizeLimit),
-    ]
+    # Outermost first. The body limit sits inside CORS, so its refusal reaches a storefront
+    # on another origin with the CORS headers it needs to read it.
+    middleware = [Middleware(RequestIdMiddleware)]
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -118,6 +117,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
                 max_age=600,
             )
         )
+    middleware.append(Middleware(BodySizeLimit))
     app = Starlette(
         debug=False,
         routes=[

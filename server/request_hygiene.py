@@ -52,11 +52,11 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
+        if self._declared_too_large(Headers(scope=scope).get("content-length", "")):
             await self._refusal()(scope, receive, send)
             return
         received = 0
+        answering = False
 
         async def receive_within_limit() -> Message:
             nonlocal received
@@ -66,10 +66,22 @@ class BodySizeLimit:
                 raise _BodyTooLarge
             return message
 
+        async def send_noting_the_answer(message: Message) -> None:
+            nonlocal answering
+            answering = answering or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self.app(scope, receive_within_limit, send)
-        except _BodyTooLarge:  # raised while the body is read, before any answer began
+            await self.app(scope, receive_within_limit, send_noting_the_answer)
+        except _BodyTooLarge:
+            if answering:  # too late for a refusal of our own (no app here answers before reading)
+                raise
             await self._refusal()(scope, receive, send)
+
+    def _declared_too_large(self, declared: str) -> bool:
+        if not (declared.isascii() and declared.isdigit()):
+            return False  # no length, or one the server will not believe either
+        return len(declared) > 18 or int(declared) > self.max_bytes
 
     def _refusal(self) -> JSONResponse:
         message = f"The request body is larger than {self.max_bytes // 1024} KiB."

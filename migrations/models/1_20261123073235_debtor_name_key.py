@@ -8,9 +8,10 @@ RUN_IN_TRANSACTION = True
 # is made in Python, as models.normalise.name_key makes it (kept here as it was, so this
 # migration does not change when that function does): SQLite's LOWER() folds ASCII only.
 #
-# Every statement runs through `db`, inside aerich's transaction: a script returned to
-# aerich would run through sqlite3's executescript, which commits first. And each step
-# may find itself done already, so a run cut short can simply run again.
+# Every statement runs through `db`, in aerich's transaction. On PostgreSQL that transaction
+# also records the version; on SQLite the script returned to aerich runs through sqlite3's
+# executescript, which commits first, so a run cut short before the record runs again:
+# each step may find itself done already.
 HAS_COLUMN = {
     "sqlite": "SELECT 1 FROM pragma_table_info('debtor') WHERE name = 'name_key'",
     "postgres": "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
@@ -32,7 +33,8 @@ FINISH = {
 
 
 def name_key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(folded.split())
 
 
 async def upgrade(db: BaseDBAsyncClient) -> str:

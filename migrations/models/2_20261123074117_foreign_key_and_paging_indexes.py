@@ -4,24 +4,26 @@ RUN_IN_TRANSACTION = True
 
 # The same SQL serves both engines. Foreign keys get the indexes that loaders and cascading
 # deletes look them up by; requests and shop users get the (…, id) that keyset pages walk.
+# Every index is IF NOT EXISTS: on SQLite a script runs outside aerich's transaction, and a
+# run cut short must be able to run again.
 
 
 async def upgrade(db: BaseDBAsyncClient) -> str:
     return """
         DROP INDEX IF EXISTS "idx_registratio_shop_id_0d2f45";
-        CREATE INDEX "idx_contact_per_debtor__55c522" ON "contact_person" ("debtor_id");
-        CREATE INDEX "idx_shop_user_shop_id_fc0a62" ON "shop_user" ("shop_id", "id");
-        CREATE INDEX "idx_shop_user_contact_45ef4d" ON "shop_user" ("contact_id");
-        CREATE INDEX "idx_one_time_to_shop_us_f3597f" ON "one_time_token" ("shop_user_id");
-        CREATE INDEX "idx_session_shop_us_f8e558" ON "session" ("shop_user_id");
-        CREATE INDEX "idx_session_admin_i_e694cd" ON "session" ("admin_id");
-        CREATE INDEX "idx_registratio_request_a3aa24" ON "registration_answer" ("request_id");
-        CREATE INDEX "idx_registratio_status_03d89b" ON "registration_request" ("status", "id");
-        CREATE INDEX "idx_registratio_shop_id_3a6044" ON "registration_request" ("shop_id", "status", "id");
-        CREATE INDEX "idx_registratio_shop_id_f0995b" ON "registration_request" ("shop_id", "id");
-        CREATE INDEX "idx_registratio_debtor__54a75b" ON "registration_request" ("debtor_id");
-        CREATE INDEX "idx_registratio_shop_us_e8e55b" ON "registration_request" ("shop_user_id");
-        CREATE INDEX "idx_registratio_decided_c17d9e" ON "registration_request" ("decided_by_id");"""
+        CREATE INDEX IF NOT EXISTS "idx_contact_per_debtor__55c522" ON "contact_person" ("debtor_id");
+        CREATE INDEX IF NOT EXISTS "idx_shop_user_shop_id_fc0a62" ON "shop_user" ("shop_id", "id");
+        CREATE INDEX IF NOT EXISTS "idx_shop_user_contact_45ef4d" ON "shop_user" ("contact_id");
+        CREATE INDEX IF NOT EXISTS "idx_one_time_to_shop_us_f3597f" ON "one_time_token" ("shop_user_id");
+        CREATE INDEX IF NOT EXISTS "idx_session_shop_us_f8e558" ON "session" ("shop_user_id");
+        CREATE INDEX IF NOT EXISTS "idx_session_admin_i_e694cd" ON "session" ("admin_id");
+        CREATE INDEX IF NOT EXISTS "idx_registratio_request_a3aa24" ON "registration_answer" ("request_id");
+        CREATE INDEX IF NOT EXISTS "idx_registratio_status_03d89b" ON "registration_request" ("status", "id");
+        CREATE INDEX IF NOT EXISTS "idx_registratio_shop_id_3a6044" ON "registration_request" ("shop_id", "status", "id");
+        CREATE INDEX IF NOT EXISTS "idx_registratio_shop_id_f0995b" ON "registration_request" ("shop_id", "id");
+        CREATE INDEX IF NOT EXISTS "idx_registratio_debtor__54a75b" ON "registration_request" ("debtor_id");
+        CREATE INDEX IF NOT EXISTS "idx_registratio_shop_us_e8e55b" ON "registration_request" ("shop_user_id");
+        CREATE INDEX IF NOT EXISTS "idx_registratio_decided_c17d9e" ON "registration_request" ("decided_by_id");"""
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
@@ -39,7 +41,7 @@ async def downgrade(db: BaseDBAsyncClient) -> str:
         DROP INDEX IF EXISTS "idx_shop_user_contact_45ef4d";
         DROP INDEX IF EXISTS "idx_shop_user_shop_id_fc0a62";
         DROP INDEX IF EXISTS "idx_contact_per_debtor__55c522";
-        CREATE INDEX "idx_registratio_shop_id_0d2f45" ON "registration_request" ("shop_id", "status");"""
+        CREATE INDEX IF NOT EXISTS "idx_registratio_shop_id_0d2f45" ON "registration_request" ("shop_id", "status");"""
 
 
 MODELS_STATE = (

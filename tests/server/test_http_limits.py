@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 from models import AuditEvent
 from server.app import create_app
+from server.request_hygiene import MAX_BODY_BYTES
 from server.settings import Settings
 from tests.api.sign_in import LOGIN
 from tests.factories import make_customer, make_shop
@@ -55,6 +57,19 @@ async def test_cors_answers_a_configured_storefront_with_credentials(cors_app):
     assert allowed.headers["access-control-allow-credentials"] == "true"
     assert other.status_code == 400 and "access-control-allow-origin" not in other.headers
     assert "access-control-allow-origin" not in simple.headers
+
+
+async def test_a_body_too_large_is_refused_in_a_way_a_storefront_on_another_origin_can_read(cors_app):
+    oversized = json.dumps({"query": "{ __typename }\n#" + "x" * MAX_BODY_BYTES})
+    transport = httpx.ASGITransport(app=cors_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        response = await http.post(
+            "/graphql", content=oversized, headers={"Origin": STOREFRONT, "Content-Type": "application/json"}
+        )
+
+    assert response.status_code == 413
+    assert response.headers["access-control-allow-origin"] == STOREFRONT
+    assert response.json()["errors"][0]["extensions"] == {"code": "INVALID"}
 
 
 async def test_without_configured_origins_no_cors_header_is_sent(client):

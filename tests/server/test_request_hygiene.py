@@ -79,3 +79,34 @@ async def test_a_body_just_under_the_limit_is_served(client):
     response = await client.http.post("/graphql", content=body, headers={"Content-Type": "application/json"})
 
     assert (response.status_code, response.json()) == (200, {"data": {"__typename": "Query"}})
+
+
+async def status_of_raw_post(app, content_length: bytes) -> int:
+    """POSTs through the ASGI interface itself, which carries header bytes no client library sends."""
+    body = b'{"query": "{ __typename }"}'
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/graphql", "raw_path": b"/graphql", "query_string": b"",
+        "root_path": "", "client": ("203.0.113.7", 4711), "server": ("testserver", 80),
+        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
+                    (b"content-length", content_length)],
+    }
+    messages = iter([{"type": "http.request", "body": body, "more_body": False}])
+    sent = []
+
+    async def receive():
+        return next(messages, {"type": "http.disconnect"})
+
+    async def send(message):
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return next(m["status"] for m in sent if m["type"] == "http.response.start")
+
+
+@pytest.mark.parametrize(
+    "length", ["²".encode("latin-1"), b"9" * 5000, b"-1", b"12a"],
+    ids=["latin-1-superscript-two", "5000-digits", "negative", "junk"],
+)
+async def test_a_content_length_no_server_believes_is_never_an_internal_error(app, length):
+    assert await status_of_raw_post(app, length) in (200, 400, 413)
