@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -23,7 +24,12 @@ from schema import schema
 from schema.context import Context, CookiePolicy
 from server.background import background_work
 from server.database import database
-from server.request_hygiene import BodySizeLimit, UnreadableRequest, decode_request_json
+from server.request_hygiene import (
+    BodySizeLimit,
+    UnreadableRequest,
+    decode_request_json,
+    refused_http_request,
+)
 from server.request_ids import RequestIdMiddleware
 from server.settings import Settings
 
@@ -63,6 +69,8 @@ class GatehouseGraphQL(GraphQL):
             return await super().run(request, context, root_value)
         except UnreadableRequest as refusal:
             return refusal.response()
+        except HTTPException as refusal:  # Strawberry's own, answered in plain text otherwise
+            return refused_http_request(refusal.status_code, refusal.reason)
 
     async def get_context(self, request: Request, response: Response) -> Context:
         token = bearer_token(request) or request.cookies.get(self.cookie.name)
@@ -121,7 +129,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     app = Starlette(
         debug=False,
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            # Every method reaches the view, so a PUT is refused in GraphQL's shape too.
+            Route("/graphql", graphql),
             Route("/health", health, methods=["GET"]),
         ],
         middleware=middleware,

@@ -24,16 +24,41 @@ MAX_NESTING_WALK = 100_000
 MAX_BODY_BYTES = 256 * 1024
 
 
+def _refusal(message: str, status_code: int) -> JSONResponse:
+    return JSONResponse(
+        {"data": None, "errors": [{"message": message, "extensions": {"code": "INVALID"}}]},
+        status_code=status_code,
+    )
+
+
 class UnreadableRequest(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
     def response(self) -> JSONResponse:
-        return JSONResponse(
-            {"data": None, "errors": [{"message": self.reason, "extensions": {"code": "INVALID"}}]},
-            status_code=400,
-        )
+        return _refusal(self.reason, 400)
+
+
+# What Strawberry refuses before GraphQL begins, told in our words and GraphQL's shape.
+_HTTP_REFUSALS = {
+    400: "Send a GraphQL request: JSON with a `query` string (POST, Content-Type application/json) "
+    "or a GET with `query`.",
+    404: "Send a GraphQL query to this address.",
+    405: "Use POST, or GET for queries only.",
+}
+# Strawberry's reasons for a 400 that a client can act on, as fragments of its wording.
+_REASONS_400 = {
+    "when using GET": "GET serves queries only: send mutations with POST.",
+    "operation": "Name the operation to run (`operationName`) among those the document defines.",
+}
+
+
+def refused_http_request(status_code: int, reason: str = "") -> JSONResponse:
+    message = _HTTP_REFUSALS.get(status_code, "This request cannot be served.")
+    if status_code == 400:
+        message = next((ours for theirs, ours in _REASONS_400.items() if theirs in reason), message)
+    return _refusal(message, status_code)
 
 
 class _BodyTooLarge(Exception):
@@ -53,7 +78,7 @@ class BodySizeLimit:
             await self.app(scope, receive, send)
             return
         if self._declared_too_large(Headers(scope=scope).get("content-length", "")):
-            await self._refusal()(scope, receive, send)
+            await self._too_large()(scope, receive, send)
             return
         received = 0
         answering = False
@@ -76,19 +101,15 @@ class BodySizeLimit:
         except _BodyTooLarge:
             if answering:  # too late for a refusal of our own (no app here answers before reading)
                 raise
-            await self._refusal()(scope, receive, send)
+            await self._too_large()(scope, receive, send)
 
     def _declared_too_large(self, declared: str) -> bool:
         if not (declared.isascii() and declared.isdigit()):
             return False  # no length, or one the server will not believe either
         return len(declared) > 18 or int(declared) > self.max_bytes
 
-    def _refusal(self) -> JSONResponse:
-        message = f"The request body is larger than {self.max_bytes // 1024} KiB."
-        return JSONResponse(
-            {"data": None, "errors": [{"message": message, "extensions": {"code": "INVALID"}}]},
-            status_code=413,
-        )
+    def _too_large(self) -> JSONResponse:
+        return _refusal(f"The request body is larger than {self.max_bytes // 1024} KiB.", 413)
 
 
 def _has_unencodable_text(payload: Any) -> bool:

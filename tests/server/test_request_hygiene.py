@@ -110,3 +110,38 @@ async def status_of_raw_post(app, content_length: bytes) -> int:
 )
 async def test_a_content_length_no_server_believes_is_never_an_internal_error(app, length):
     assert await status_of_raw_post(app, length) in (200, 400, 413)
+
+
+@pytest.mark.parametrize("method, headers, content, status", [
+    ("POST", {"Content-Type": "application/json"}, b"{not json", 400),
+    ("POST", {"Content-Type": "text/plain"}, b"{ __typename }", 400),
+    ("POST", {"Content-Type": "application/json"}, b'{"query": 42}', 400),
+    ("GET", {"Accept": "application/json"}, b"", 400),
+    ("GET", {"Accept": "text/html"}, b"", 404),
+    ("PUT", {"Content-Type": "application/json"}, b'{"query": "{ __typename }"}', 405),
+], ids=["bad-json", "text-plain", "query-not-a-string", "get-without-query", "browser-without-graphiql", "put"])
+async def test_what_strawberry_refuses_is_answered_in_graphqls_shape_and_our_words(client, method, headers, content, status):
+    response = await client.http.request(method, "/graphql", headers=headers, content=content)
+
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "INVALID"}
+    assert "Strawberry" not in error["message"] and "JSON" not in error["message"].replace("JSON with", "")
+
+
+async def test_a_mutation_over_get_is_refused_in_graphqls_shape(client):
+    response = await client.http.get("/graphql", params={"query": "mutation { logout { loggedOut } }"})
+
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert (error["message"], error["extensions"]) == (
+        "GET serves queries only: send mutations with POST.", {"code": "INVALID"}
+    )
+
+
+async def test_an_operation_name_the_document_lacks_is_told_to_name_one_it_has(client):
+    response = await client.http.post("/graphql", json={"query": "query A { __typename }", "operationName": "Z"})
+
+    assert response.status_code == 400
+    assert "operationName" in response.json()["errors"][0]["message"]
