@@ -48,13 +48,15 @@ _HTTP_REFUSALS = {
     405: "Use POST, or GET for queries only.",
 }
 # Strawberry's reasons for a 400 that a client can act on, as fragments of its wording.
+_NAME_THE_OPERATION = "Name the operation to run (`operationName`) among those the document defines."
 _REASONS_400 = {
-    "when using GET": "GET serves queries only: send mutations with POST.",
-    "operation": "Name the operation to run (`operationName`) among those the document defines.",
+    "not allowed when using GET": "GET serves queries only: send mutations with POST.",
+    "Unknown operation named": _NAME_THE_OPERATION,
+    "Can't get GraphQL operation type": _NAME_THE_OPERATION,
 }
 
 
-def refused_http_request(status_code: int, reason: str = "") -> JSONResponse:
+def refused_http_request(status_code: int, reason: str) -> JSONResponse:
     message = _HTTP_REFUSALS.get(status_code, "This request cannot be served.")
     if status_code == 400:
         message = next((ours for theirs, ours in _REASONS_400.items() if theirs in reason), message)

@@ -140,6 +140,14 @@ async def test_a_mutation_over_get_is_refused_in_graphqls_shape(client):
     )
 
 
+async def test_a_query_that_is_not_a_string_is_told_what_a_request_is_not_to_name_an_operation(client):
+    response = await client.http.post("/graphql", json={"query": 42})
+
+    assert response.status_code == 400
+    message = response.json()["errors"][0]["message"]
+    assert message.startswith("Send a GraphQL request") and "operationName" not in message
+
+
 async def test_an_operation_name_the_document_lacks_is_told_to_name_one_it_has(client):
     response = await client.http.post("/graphql", json={"query": "query A { __typename }", "operationName": "Z"})
 
