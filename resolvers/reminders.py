@@ -27,22 +27,24 @@ async def send_reminder_digests(runtime: Runtime) -> list[str]:
     digested = []
     for shop in await Shop.filter(notification_email__isnull=False):
         waiting_since = now - timedelta(hours=shop.reminder_delay_hours)
-        waiting = RegistrationRequest.filter(
-            shop_id=shop.id, status=RegistrationStatus.PENDING, submitted_at__lte=waiting_since
-        )
-        if not await waiting.exists():
-            continue
         async with in_transaction():
+            # Read under lock, in the digest's transaction: a request deleted meanwhile is either
+            # gone here or waits, and then strikes itself from this digest (strike_from_digests).
+            pending = (
+                await RegistrationRequest.filter(
+                    shop_id=shop.id, status=RegistrationStatus.PENDING, submitted_at__lte=waiting_since
+                )
+                .order_by("id")
+                .limit(200)
+                .select_for_update()
+            )
+            if not pending:
+                continue
             claimed = await Shop.filter(
                 Q(reminder_sent_at__isnull=True) | Q(reminder_sent_at__lte=now - DIGEST_INTERVAL),
                 id=shop.id,
             ).update(reminder_sent_at=now)
             if not claimed:
-                continue
-            # Read under lock, in the digest's transaction: a request deleted meanwhile is either
-            # gone here or waits, and then strikes itself from this digest (strike_from_digests).
-            pending = await waiting.order_by("id").limit(200).select_for_update()
-            if not pending:
                 continue
             await enqueue(
                 recipient=shop.notification_email,
