@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 
 import pytest
-from tortoise import Tortoise
 
 from models import (
     AdminUser,
@@ -25,8 +24,8 @@ from models import (
 )
 from models.normalise import name_key
 from schema.nodes import global_id
-from server.database import connection_name
 from tests.api.sign_in import customer_token, staff_token
+from tests.case_folding import expect_failure_where_upper_folds_ascii_only
 from tests.factories import make_shop
 from tests.query_counter import count_queries
 
@@ -201,23 +200,8 @@ async def test_an_over_long_search_is_invalid(client):
     assert body["errors"][0]["extensions"]["field"] == ["search"]
 
 
-ASCII_ONLY_CASE = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: search is 'case-insensitive' through the database's UPPER(), which on SQLite "
-    "(and on PostgreSQL with the C locale) folds ASCII letters only, so 'MÜLLER' does not find "
-    "'Müller' and 'gärtnerei' not 'GÄRTNEREI'",
-)
-
-
-async def upper_folds_ascii_only(database_url: str) -> bool:
-    connection = Tortoise.get_connection(connection_name(database_url))
-    [row] = await connection.execute_query_dict("SELECT UPPER('é') AS folded")
-    return row["folded"] == "é"
-
-
 async def test_search_ignores_the_case_of_accented_letters(client, db, request):
-    if await upper_folds_ascii_only(db):  # PostgreSQL with the C locale (SQLite is given a Unicode UPPER)
-        request.node.add_marker(ASCII_ONLY_CASE)
+    await expect_failure_where_upper_folds_ascii_only(db, request)
     shop = await make_shop("flora")
     await request_of(shop, "Jürgen Müller", "j@mueller.test", "GÄRTNEREI MÜLLER")
     staff = await staff_token(client)

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-import pytest
-from tortoise import Tortoise
-
 from models import ContactPerson, Debtor, Shop, ShopUser
-from server.database import connection_name
 from tests.api.sign_in import customer_token, staff_token
+from tests.case_folding import expect_failure_where_upper_folds_ascii_only
 from tests.factories import CUSTOMER_PASSWORD, make_contact, make_debtor, make_shop, password_hash
 
 # One real hash for every active user: status only asks whether there is one.
@@ -253,23 +250,8 @@ async def test_search_finds_accented_names_typed_with_the_same_accented_letters(
         assert usernames(await shop_users(client, staff, search=search)) == ["em"], search
 
 
-ASCII_ONLY_CASE = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: search is 'case-insensitive' through the database's UPPER(), which on SQLite "
-    "(and on PostgreSQL with the C locale) folds ASCII letters only, so 'élodie' does not find "
-    "'Élodie' and 'MÜLLER' does not find 'Müller'",
-)
-
-
-async def upper_folds_ascii_only(database_url: str) -> bool:
-    connection = Tortoise.get_connection(connection_name(database_url))
-    [row] = await connection.execute_query_dict("SELECT UPPER('é') AS folded")
-    return row["folded"] == "é"
-
-
 async def test_search_ignores_the_case_of_accented_letters(client, db, request):
-    if await upper_folds_ascii_only(db):  # PostgreSQL with the C locale (SQLite is given a Unicode UPPER)
-        request.node.add_marker(ASCII_ONLY_CASE)
+    await expect_failure_where_upper_folds_ascii_only(db, request)
     await accented_users()
     staff = await staff_token(client)
 
