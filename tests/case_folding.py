@@ -19,7 +19,9 @@ ASCII_ONLY_CASE = pytest.mark.xfail(
 )
 
 
-async def expect_failure_where_upper_folds_ascii_only(database_url: str, request: pytest.FixtureRequest) -> None:
+async def expect_failure_where_upper_folds_ascii_only(
+    database_url: str, request: pytest.FixtureRequest
+) -> None:
     connection = Tortoise.get_connection(connection_name(database_url))
     [row] = await connection.execute_query_dict("SELECT UPPER('é') AS folded")
     if row["folded"] == "é":
