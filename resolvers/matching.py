@@ -24,7 +24,7 @@ VAT_FIELD_KEY = "vat_number"
 @dataclass(frozen=True)
 class Clues:
     email: str
-    company: str | None
+    company_key: str | None  # the company's name as models.normalise.name_key keeps it
     vat_number: str | None
 
 
@@ -33,7 +33,7 @@ def clues_of(request: RegistrationRequest, answers: Sequence[RegistrationAnswer]
     vat = normalise_vat_number(vat) if vat else None
     return Clues(
         email=request.email,
-        company=(request.company or "").strip() or None,
+        company_key=name_key(request.company or "") or None,
         vat_number=vat if vat and len(vat) <= 32 else None,
     )
 
@@ -63,7 +63,7 @@ async def matching_debtors(clues: Sequence[Clues]) -> list[list[Debtor]]:
         found = [by_id[i] for i in debtor_ids_by_email[clue.email] if i in by_id]
         found += by_email[clue.email]
         found += by_vat[clue.vat_number] if clue.vat_number else []
-        found += by_name[name_key(clue.company)] if clue.company else []
+        found += by_name[clue.company_key] if clue.company_key else []
         matches.append(list({debtor.id: debtor for debtor in found}.values()))
     return matches
 
@@ -77,7 +77,7 @@ def _any_clue(clues: Sequence[Clues], contact_debtor_ids: set[int]) -> Q:
     vats = sorted({c.vat_number for c in clues if c.vat_number})
     if vats:
         wanted |= Q(vat_number__in=vats)
-    companies = sorted({name_key(c.company) for c in clues if c.company})
+    companies = sorted({c.company_key for c in clues if c.company_key})
     if companies:
         wanted |= Q(name_key__in=companies)
     return wanted
