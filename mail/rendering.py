@@ -74,7 +74,7 @@ def catalog_language(language: str) -> str:
 
 
 @functools.cache
-def _compiled(environment: Environment, source: str):  # noqa: ANN202 - a jinja2 Template
+def _compiled(environment: Environment, source: str):
     return environment.from_string(source)
 
 

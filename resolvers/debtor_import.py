@@ -13,8 +13,8 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any, TextIO, TypeVar
 
 from tortoise.transactions import in_transaction

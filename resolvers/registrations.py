@@ -33,9 +33,9 @@ from resolvers.invitations import send_invitation
 from resolvers.links import sign_in_url
 from resolvers.matching import clues_of, matching_debtors
 from resolvers.pagination import Page, newest_first
-from resolvers.registration_fields import fields_of
 from resolvers.password_resets import new_reset_link
 from resolvers.passwords import new_password_problem
+from resolvers.registration_fields import fields_of
 from resolvers.reminders import review_url, strike_from_digests
 from resolvers.runtime import Runtime
 from resolvers.shop_users import users_with_email

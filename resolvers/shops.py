@@ -11,8 +11,8 @@ from tortoise.transactions import in_transaction
 from auth.viewer import Caller
 from models import ApprovalMode, Shop
 from resolvers import audit
-from resolvers.errors import ErrorCode, Problem, UserInputError
 from resolvers import validation as check
+from resolvers.errors import ErrorCode, Problem, UserInputError
 
 # Marks a setting the caller did not mention, as opposed to one set to null.
 UNCHANGED: Any = object()

@@ -15,8 +15,8 @@ from auth.viewer import Caller
 from models import ApprovalMode
 from resolvers import admins, debtor_import, shops
 from resolvers.errors import UserInputError
-from server import demo
 from resolvers.reminders import send_reminder_digests
+from server import demo
 from server.app import build_runtime
 from server.background import deliverer
 from server.database import apply_migrations, database

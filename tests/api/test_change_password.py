@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from models import AdminUser, AuditEvent, Session, ShopUser
 from tests.factories import (
     ADMIN_PASSWORD,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-
 from auth.passwords import PasswordHasher
 from mail.rendering import render
 from models import (

@@ -13,7 +13,6 @@ import pytest
 from tortoise import Tortoise
 
 from models import OutboxMessage, OutboxStatus
-
 from server.database import connection_name
 from tests.api.sign_in import staff_token
 from tests.api.test_query_counts import SHOP_USERS_AROUND, make_shop_users

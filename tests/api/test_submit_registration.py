@@ -11,7 +11,7 @@ debtors a request matches, strongest clue first.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -565,7 +565,7 @@ async def test_an_active_user_gets_the_note_though_an_excluded_user_shares_the_e
 async def test_an_exclusion_that_has_ended_counts_as_an_account_again(client):
     await flora()
     await eva_with_a_user(
-        password=None, excluded=True, excluded_until=datetime(2020, 1, 1, tzinfo=timezone.utc),
+        password=None, excluded=True, excluded_until=datetime(2020, 1, 1, tzinfo=UTC),
     )
 
     await submit(client, submission())

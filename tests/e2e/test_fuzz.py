@@ -50,7 +50,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,14 @@ from auth import one_time_tokens
 from models import AdminUser, RegistrationField, ShopUser, TokenPurpose
 from server.app import create_app
 from server.settings import Settings
-from tests.factories import ADMIN_PASSWORD, CUSTOMER_PASSWORD, make_contact, make_debtor, make_shop, make_shop_user
+from tests.factories import (
+    ADMIN_PASSWORD,
+    CUSTOMER_PASSWORD,
+    make_contact,
+    make_debtor,
+    make_shop,
+    make_shop_user,
+)
 from tests.live_server import LiveServer
 from tests.mail.smtp_server import SmtpServer
 
@@ -555,7 +562,7 @@ async def seed_data(server: LiveServer) -> None:
     bert_user = await make_shop_user(flora, bert, "bert", password=None, language="en", may_be_excluded=False)
     # Links as mailed, issued here rather than read from the mail: the mail arrives
     # whenever the server's delivery loop gets to it, and the run would depend on that.
-    now, day = datetime.now(timezone.utc), timedelta(days=1)
+    now, day = datetime.now(UTC), timedelta(days=1)
     POOL.tokens.append(await one_time_tokens.issue(bert_user, TokenPurpose.INVITATION, now=now, lifetime=day))
     POOL.tokens.append(await one_time_tokens.issue(anna_user, TokenPurpose.PASSWORD_RESET, now=now, lifetime=day))
     for number, email in enumerate(["carla@new.example", "info@bloemen.example", "dirk@new.example"]):

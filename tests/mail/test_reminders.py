@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-
 from auth.passwords import PasswordHasher
 from models import OutboxMessage, RegistrationRequest, RegistrationStatus
 from resolvers.reminders import send_reminder_digests
