@@ -24,7 +24,7 @@ from models import (
 from models.normalise import name_key
 
 ADMIN_EMAIL = "bench@gatehouse.test"
-PASSWORD = "Bench-Tulips-2026"
+PASSWORD = "Bench-Tulips-2026"  # noqa: S105 (the seeded accounts' password, printed on purpose)
 CHUNK = 2000
 
 
@@ -70,7 +70,7 @@ async def seed_accounts(size: Size) -> None:
                email=f"info{i}@kwekerij.test", vat_number=f"NL{i:09d}B01", price_list_tags=["wholesale"])
         for i in range(size.debtors)
     ])
-    debtor_ids = [d for d in await Debtor.all().order_by("id").values_list("id", flat=True)]
+    debtor_ids = list(await Debtor.all().order_by("id").values_list("id", flat=True))
     await _bulk(ContactPerson, [
         ContactPerson(debtor_id=debtor_id, first_name=f"Jan{i}-{n}", last_name="de Boer",
                       email=f"jan{i}.{n}@kwekerij.test", language="nl")

@@ -270,7 +270,7 @@ async def _queue_welcome(
             context={
                 "shop_name": shop.name, "name": request.name, "email": request.email,
                 "company": request.company, "answers": _answer_lines(answers),
-                "account_url": f"{runtime.admin_url}/shops/{shop.handle}/shop-users/{shop_user.id}",
+                "account_url": runtime.dashboard_url(f"/shops/{shop.handle}/shop-users/{shop_user.id}"),
             },
             now=now,
             about_request=request,

@@ -17,8 +17,8 @@ DIGEST_INTERVAL = timedelta(hours=23)
 DIGEST_TEMPLATE = "staff_reminder_digest"
 
 
-def review_url(runtime: Runtime, shop: Shop) -> str:
-    return f"{runtime.admin_url}/shops/{shop.handle}/registration-requests?status=PENDING"
+def review_url(runtime: Runtime, shop: Shop) -> str | None:
+    return runtime.dashboard_url(f"/shops/{shop.handle}/registration-requests?status=PENDING")
 
 
 async def send_reminder_digests(runtime: Runtime) -> list[str]:

@@ -22,9 +22,15 @@ class Runtime:
     invitation_lifetime: timedelta = timedelta(days=7)
     password_reset_lifetime: timedelta = timedelta(hours=1)
     public_url: str = "http://127.0.0.1:8000"
-    admin_url: str = "http://127.0.0.1:8000"
+    # The staff dashboard's base address; None when none is configured, so staff
+    # mails say so instead of linking to a page that does not exist.
+    admin_url: str | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
     rate_limits: RateLimiter = field(default_factory=lambda: RateLimiter(spec="off"))
+
+    def dashboard_url(self, path: str) -> str | None:
+        """The dashboard's address for `path`, or None when no dashboard is configured."""
+        return f"{self.admin_url}{path}" if self.admin_url else None
 
     def now(self) -> datetime:
         return self.clock()

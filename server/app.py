@@ -9,10 +9,10 @@ from typing import Any
 from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
 
@@ -23,6 +23,7 @@ from resolvers.runtime import Runtime
 from schema import schema
 from schema.context import Context, CookiePolicy
 from server.background import background_work
+from server.cors import cross_origin
 from server.database import database
 from server.request_hygiene import (
     BodySizeLimit,
@@ -55,7 +56,7 @@ def bearer_token(request: Request) -> str | None:
     return credentials.strip() or None if scheme.lower() == "bearer" else None
 
 
-class GatehouseGraphQL(GraphQL):
+class GatehouseGraphQL(GraphQL[Context, None]):
     def __init__(self, runtime: Runtime, cookie: CookiePolicy, *, debug: bool) -> None:
         super().__init__(schema, graphql_ide="graphiql" if debug else None)
         self.runtime = runtime
@@ -72,7 +73,11 @@ class GatehouseGraphQL(GraphQL):
         except HTTPException as refusal:  # Strawberry's own, answered in plain text otherwise
             return refused_http_request(refusal.status_code, refusal.reason)
 
-    async def get_context(self, request: Request, response: Response) -> Context:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        if not isinstance(request, Request) or not isinstance(response, Response):
+            raise TypeError("Gatehouse serves GraphQL over HTTP only, not over WebSocket.")
         token = bearer_token(request) or request.cookies.get(self.cookie.name)
         return Context(
             request=request,
@@ -113,19 +118,11 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
 
     # Outermost first. The body limit sits inside CORS, so its refusal reaches a storefront
     # on another origin with the CORS headers it needs to read it.
-    middleware = [Middleware(RequestIdMiddleware)]
-    if settings.cors_origins:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.cors_origins),
-                allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type"],
-                allow_credentials=True,
-                max_age=600,
-            )
-        )
-    middleware.append(Middleware(BodySizeLimit))
+    middleware = [
+        Middleware(RequestIdMiddleware),
+        cross_origin(settings.cors_origins),
+        Middleware(BodySizeLimit),
+    ]
     app = Starlette(
         debug=False,
         routes=[

@@ -52,7 +52,10 @@ async def _remind_periodically(runtime: Runtime, stop: asyncio.Event) -> None:
 async def background_work(settings: Settings, runtime: Runtime) -> AsyncIterator[None]:
     stop = asyncio.Event()
     tasks = [
-        asyncio.create_task(deliverer(settings, runtime).run(stop, interval=settings.mail_poll_seconds), name="mail delivery"),
+        asyncio.create_task(
+            deliverer(settings, runtime).run(stop, interval=settings.mail_poll_seconds),
+            name="mail delivery",
+        ),
         asyncio.create_task(_remind_periodically(runtime, stop), name="reminders"),
     ]
     try:

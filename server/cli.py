@@ -19,7 +19,7 @@ from resolvers.reminders import send_reminder_digests
 from server import demo
 from server.app import build_runtime
 from server.background import deliverer
-from server.database import apply_migrations, database
+from server.database import apply_migrations, database, empty_every_table
 from server.settings import Settings
 
 T = TypeVar("T")
@@ -54,7 +54,10 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
-@click.option("--demo", "with_demo", is_flag=True, help="Load demo data when the database is empty.")
+@click.option(
+    "--demo", "with_demo", is_flag=True,
+    help="Load demo data when the database is empty, and print how to sign in to it.",
+)
 def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
     """Serve GraphQL at /graphql (migrating the embedded SQLite database first)."""
     import uvicorn
@@ -65,7 +68,7 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
         if applied:
             click.echo(f"Applied migrations: {', '.join(applied)}")
     if with_demo:
-        _load_demo_if_empty(settings, f"http://{host}:{port}")
+        _offer_demo(settings, f"http://{host}:{port}")
     uvicorn.run(
         "server.app:create_app",
         factory=True,
@@ -217,25 +220,53 @@ def import_debtors_command(csv_file: str, language: str, encoding: str) -> None:
 
 
 @main.command("demo")
-def load_demo() -> None:
+@click.option("--reset", is_flag=True, help="Delete every row of the database first, then load the demo.")
+@click.option("--yes", is_flag=True, help="With --reset: do not ask before deleting.")
+def load_demo(reset: bool, yes: bool) -> None:
     """Load demo data into an empty database and print how to sign in."""
     settings = Settings.from_environ()
     if settings.database_url.startswith("sqlite"):
         asyncio.run(apply_migrations(settings.database_url))
-    if not _load_demo_if_empty(settings, settings.public_url):
-        raise click.ClickException("The database holds data already; demo data goes only into an empty one.")
-
-
-def _load_demo_if_empty(settings: Settings, url: str) -> bool:
+    if reset and not yes:
+        click.confirm(
+            f"Delete every row of {_shown_url(settings.database_url)} and load the demo afresh?",
+            abort=True,
+        )
     runtime = build_runtime(settings)
 
     async def work() -> bool:
-        if await demo.has_data():
+        if reset:
+            await empty_every_table(settings.database_url)
+        elif await demo.has_data():
             return False
         await demo.load_demo(runtime)
         return True
 
-    loaded = _run(settings, work)
-    if loaded:
+    if not _run(settings, work):
+        raise click.ClickException(
+            "The database holds data already; demo data goes only into an empty one "
+            "(`gatehouse demo --reset` empties it first)."
+        )
+    click.echo(demo.sign_in_help(settings.public_url))
+
+
+def _shown_url(database_url: str) -> str:
+    """The database URL without its password, fit to print."""
+    scheme, _, rest = database_url.partition("://")
+    credentials, at, place = rest.rpartition("@")
+    return f"{scheme}://{credentials.split(':')[0]}{at}{place}" if at else database_url
+
+
+def _offer_demo(settings: Settings, url: str) -> None:
+    """Loads the demo into an empty database; prints how to sign in whenever it is there."""
+    runtime = build_runtime(settings)
+
+    async def work() -> bool:
+        if not await demo.has_data():
+            await demo.load_demo(runtime)
+        return await demo.has_demo()
+
+    if _run(settings, work):
         click.echo(demo.sign_in_help(url))
-    return loaded
+    else:
+        click.echo("The database holds data of its own, so no demo was loaded.")

@@ -21,12 +21,18 @@ from models import (
 from resolvers.runtime import Runtime
 
 ADMIN_EMAIL = "admin@gatehouse.test"
-ADMIN_PASSWORD = "Gatehouse-demo-2026"
-CUSTOMER_PASSWORD = "Tulips-in-May-42"
+# Published on purpose: the demo prints them so a newcomer can sign in.
+ADMIN_PASSWORD = "Gatehouse-demo-2026"  # noqa: S105
+CUSTOMER_PASSWORD = "Tulips-in-May-42"  # noqa: S105
+
+
+FLORA_STOREFRONT = "http://127.0.0.1:3000"
+GREENHOUSE_STOREFRONT = "http://127.0.0.1:3001"
 
 
 @dataclass(frozen=True)
 class DemoCustomer:
+    shop: str
     debtor: str
     number: str
     first_name: str
@@ -37,10 +43,20 @@ class DemoCustomer:
 
 
 CUSTOMERS = [
-    DemoCustomer("Bloemenhuis Jansen", "10001", "Anna", "Jansen", "anna@bloemenhuis.test", "nl", ("retail",)),
-    DemoCustomer("Fleurs de Lyon", "10002", "Camille", "Martin", "camille@fleurs.test", "fr", ("retail", "export")),
-    DemoCustomer("Blumen Becker", "10003", "Lukas", "Becker", "lukas@blumen-becker.test", "de", ("wholesale",)),
-    DemoCustomer("Green Stems Ltd", "10004", "Oliver", "Smith", "oliver@greenstems.test", "en", ("events",)),
+    DemoCustomer(
+        "flora", "Bloemenhuis Jansen", "10001", "Anna", "Jansen", "anna@bloemenhuis.test", "nl", ("retail",)
+    ),
+    DemoCustomer(
+        "greenhouse", "Fleurs de Lyon", "10002", "Camille", "Martin", "camille@fleurs.test", "fr",
+        ("retail", "export"),
+    ),
+    DemoCustomer(
+        "flora", "Blumen Becker", "10003", "Lukas", "Becker", "lukas@blumen-becker.test", "de", ("wholesale",)
+    ),
+    DemoCustomer(
+        "greenhouse", "Green Stems Ltd", "10004", "Oliver", "Smith", "oliver@greenstems.test", "en",
+        ("events",),
+    ),
 ]
 
 PENDING = [
@@ -51,6 +67,11 @@ PENDING = [
 
 async def has_data() -> bool:
     return await Shop.exists() or await AdminUser.exists()
+
+
+async def has_demo() -> bool:
+    """Whether the demo's staff account is there, so its sign-in lines still hold."""
+    return await AdminUser.exists(email=ADMIN_EMAIL)
 
 
 async def load_demo(runtime: Runtime) -> None:
@@ -68,7 +89,7 @@ async def load_demo(runtime: Runtime) -> None:
             minimum_order_amount=Decimal("150.00"),
             checkout_payment_limit=Decimal("5000.00"),
             notification_email="sales@flora.test",
-            storefront_url="http://127.0.0.1:3000",
+            storefront_url=FLORA_STOREFRONT,
         )
         greenhouse = await Shop.create(
             handle="greenhouse",
@@ -79,6 +100,7 @@ async def load_demo(runtime: Runtime) -> None:
             minimum_order_amount=Decimal("250.00"),
             languages=["en", "nl"],
             notification_email="office@greenhouse.test",
+            storefront_url=GREENHOUSE_STOREFRONT,
         )
         kvk = await RegistrationField.create(
             shop=flora, key="chamber_of_commerce", label="Chamber of Commerce number", position=1
@@ -86,6 +108,7 @@ async def load_demo(runtime: Runtime) -> None:
         kind = await RegistrationField.create(
             shop=flora, key="business_type", label="Type of business", position=2
         )
+        shops = {"flora": flora, "greenhouse": greenhouse}
         for index, customer in enumerate(CUSTOMERS):
             debtor = await Debtor.create(
                 number=customer.number,
@@ -101,13 +124,14 @@ async def load_demo(runtime: Runtime) -> None:
                 email=customer.email,
                 language=customer.language,
             )
-            shop = flora if index % 2 == 0 else greenhouse
+            shop = shops[customer.shop]
             await ShopUser.create(
                 shop=shop,
                 contact=contact,
                 username=customer.email,
                 password_hash=customer_hash,
-                language=customer.language if customer.language in shop.languages else "en",
+                # Greenhouse offers no French: Camille reads its mails in its first language.
+                language=customer.language if customer.language in shop.languages else shop.languages[0],
             )
         for name, email, company, language, number, business in PENDING:
             request = await RegistrationRequest.create(
@@ -122,12 +146,20 @@ async def load_demo(runtime: Runtime) -> None:
 
 
 def sign_in_help(url: str) -> str:
+    """How to sign in to the demo, printed at every start that serves it."""
+    customers = [
+        f'    login(input: {{shop: "{c.shop}", username: "{c.email}", password: "{CUSTOMER_PASSWORD}"}})'
+        for c in CUSTOMERS
+    ]
     return "\n".join(
         [
-            f"Gatehouse demo data is loaded. GraphiQL: {url}/graphql",
-            f"  staff:    adminLogin(input: {{email: \"{ADMIN_EMAIL}\", password: \"{ADMIN_PASSWORD}\"}})",
-            f"  customer: login(input: {{shop: \"flora\", username: \"{CUSTOMERS[0].email}\", "
-            f"password: \"{CUSTOMER_PASSWORD}\"}})",
-            "  shops: flora (manual approval, 2 pending requests), greenhouse (automatic approval)",
+            f"Gatehouse demo. GraphiQL: {url}/graphql",
+            "  staff:",
+            f'    adminLogin(input: {{email: "{ADMIN_EMAIL}", password: "{ADMIN_PASSWORD}"}})',
+            "  customers:",
+            *customers,
+            f"  shops: flora (manual approval, {len(PENDING)} pending requests, storefront "
+            f"{FLORA_STOREFRONT}), greenhouse (automatic approval, storefront {GREENHOUSE_STOREFRONT})",
+            "  start afresh: make demo-reset (gatehouse demo --reset)",
         ]
     )

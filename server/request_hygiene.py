@@ -24,7 +24,8 @@ MAX_NESTING_WALK = 100_000
 MAX_BODY_BYTES = 256 * 1024
 
 
-def _refusal(message: str, status_code: int) -> JSONResponse:
+def refusal(message: str, status_code: int) -> JSONResponse:
+    """A refusal before GraphQL begins, in GraphQL's error shape."""
     return JSONResponse(
         {"data": None, "errors": [{"message": message, "extensions": {"code": "INVALID"}}]},
         status_code=status_code,
@@ -37,7 +38,7 @@ class UnreadableRequest(Exception):
         self.reason = reason
 
     def response(self) -> JSONResponse:
-        return _refusal(self.reason, 400)
+        return refusal(self.reason, 400)
 
 
 # What Strawberry refuses before GraphQL begins, told in our words and GraphQL's shape.
@@ -60,7 +61,7 @@ def refused_http_request(status_code: int, reason: str) -> JSONResponse:
     message = _HTTP_REFUSALS.get(status_code, "This request cannot be served.")
     if status_code == 400:
         message = next((ours for theirs, ours in _REASONS_400.items() if theirs in reason), message)
-    return _refusal(message, status_code)
+    return refusal(message, status_code)
 
 
 class _BodyTooLarge(Exception):
@@ -111,7 +112,7 @@ class BodySizeLimit:
         return len(declared) > 18 or int(declared) > self.max_bytes
 
     def _too_large(self) -> JSONResponse:
-        return _refusal(f"The request body is larger than {self.max_bytes // 1024} KiB.", 413)
+        return refusal(f"The request body is larger than {self.max_bytes // 1024} KiB.", 413)
 
 
 def _has_unencodable_text(payload: Any) -> bool:

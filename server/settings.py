@@ -16,7 +16,8 @@ class Settings:
     database_url: str = "sqlite://gatehouse.sqlite3"
     debug: bool = False
     public_url: str = "http://127.0.0.1:8000"
-    admin_url: str = "http://127.0.0.1:8000"
+    # Unset: no staff dashboard is known, and staff mails say so instead of linking.
+    admin_url: str | None = None
     cookie_secure: bool = True
     cors_origins: tuple[str, ...] = ()
     mail_backend: str = "console"
@@ -47,7 +48,7 @@ class Settings:
             database_url=config("GATEHOUSE_DATABASE_URL", default=cls.database_url),
             debug=config("GATEHOUSE_DEBUG", cast=bool, default=False),
             public_url=public_url,
-            admin_url=config("GATEHOUSE_ADMIN_URL", default=public_url).rstrip("/"),
+            admin_url=config("GATEHOUSE_ADMIN_URL", default="").rstrip("/") or None,
             cookie_secure=config("GATEHOUSE_COOKIE_SECURE", cast=bool, default=True),
             cors_origins=tuple(
                 config("GATEHOUSE_CORS_ORIGINS", cast=CommaSeparatedStrings, default="")

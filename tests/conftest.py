@@ -11,10 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
-from tortoise import Tortoise
 
 from server.app import create_app
-from server.database import apply_migrations, connection_name, database
+from server.database import apply_migrations, database, empty_every_table
 from server.settings import Settings
 from tests.mail.smtp_server import SmtpServer
 from tests.pg_cluster import PostgresCluster, find_bindir
@@ -64,21 +63,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return url
 
 
-def _emptying_sql(url: str) -> str:
-    tables = [
-        model._meta.db_table
-        for model in Tortoise.apps.get_models_iterable()
-        if model._meta.app == "models" and model._meta.db_table != "aerich"
-    ]
-    if connection_name(url) == "postgres":
-        return "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE;"
-    return "".join(f'DELETE FROM "{t}";' for t in tables) + "DELETE FROM sqlite_sequence;"
-
-
 @contextlib.asynccontextmanager
 async def empty_database(url: str) -> AsyncIterator[str]:
     async with database(url, global_fallback=False):
-        await Tortoise.get_connection(connection_name(url)).execute_script(_emptying_sql(url))
+        await empty_every_table(url)
         yield url
 
 

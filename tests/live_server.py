@@ -13,6 +13,8 @@ import httpx
 
 from tests.pg_cluster import free_port
 
+# Review links in staff mail lead to the dashboard, which is not Gatehouse itself.
+DASHBOARD_URL = "http://dashboard.test"
 GATEHOUSE = str(Path(sys.executable).with_name("gatehouse"))
 
 
@@ -34,6 +36,7 @@ class LiveServer:
             **os.environ,
             "GATEHOUSE_DATABASE_URL": database_url,
             "GATEHOUSE_PUBLIC_URL": self.url,
+            "GATEHOUSE_ADMIN_URL": DASHBOARD_URL,
             "GATEHOUSE_COOKIE_SECURE": "0",
             "GATEHOUSE_MAIL_FROM": "gatehouse@flora.test",
             # Mail within a fifth of a second, so tests that wait for it wait little.
@@ -51,10 +54,10 @@ class LiveServer:
     def graphql_url(self) -> str:
         return f"{self.url}/graphql"
 
-    def start(self, timeout: float = 30.0) -> LiveServer:
+    def start(self, *options: str, timeout: float = 30.0) -> LiveServer:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [GATEHOUSE, "serve", "--port", str(self.port)],
+            [GATEHOUSE, "serve", "--port", str(self.port), *options],
             env=self.environment, stdout=log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout

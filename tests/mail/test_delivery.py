@@ -103,6 +103,24 @@ async def test_every_template_in_every_language_arrives_with_subject_recipient_i
     assert await OutboxMessage.filter(status=OutboxStatus.SENT).count() == report.sent
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("template", "url_key"), [
+    ("staff_new_request", "review_url"),
+    ("staff_account_created", "account_url"),
+    ("staff_reminder_digest", "review_url"),
+])
+def test_staff_mail_without_a_dashboard_says_so_instead_of_linking(template, url_key, language):
+    context = {**CONTEXTS[template][0], url_key: None}
+
+    mail = render(template, language, context)
+
+    for body in (mail.text, mail.html):
+        assert "GATEHOUSE_ADMIN_URL" in body
+        assert "None" not in body
+        assert "http" not in body.replace("<!doctype html>", "")
+    assert "href" not in mail.html
+
+
 async def test_unknown_language_falls_back_to_english_and_regional_to_base(db, smtp):
     await queue("request_received", "sv")
     await queue("request_received", "de-AT", recipient="at@x.test")

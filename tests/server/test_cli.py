@@ -195,6 +195,35 @@ def test_demo_refuses_a_database_that_has_a_shop(gatehouse, database_file):
     assert rows(database_file, "SELECT handle FROM shop") == [("mine",)]
 
 
+def test_demo_reset_empties_the_database_and_loads_the_demo_afresh(gatehouse, database_file):
+    assert gatehouse("demo").exit_code == 0
+    assert gatehouse("create-shop", "--handle", "mine", "--name", "Mine").exit_code == 0
+
+    result = gatehouse("demo", "--reset", "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert ADMIN_EMAIL in result.output
+    assert rows(database_file, "SELECT handle FROM shop ORDER BY handle") == [("flora",), ("greenhouse",)]
+    assert rows(database_file, "SELECT count(*) FROM admin_user") == [(1,)]
+    assert rows(database_file, "SELECT count(*) FROM shop_user") == [(len(CUSTOMERS),)]
+    # Ids start again at 1, as in a new database.
+    assert rows(database_file, "SELECT min(id) FROM shop") == [(1,)]
+
+
+def test_demo_reset_asks_first_and_keeps_everything_when_told_no(gatehouse, database_file):
+    assert gatehouse("migrate").exit_code == 0
+    assert gatehouse("create-shop", "--handle", "mine", "--name", "Mine").exit_code == 0
+
+    result = CliRunner().invoke(
+        main, ["demo", "--reset"], input="n\n",
+        env={"GATEHOUSE_DATABASE_URL": f"sqlite://{database_file.resolve()}"},
+    )
+
+    assert result.exit_code == 1
+    assert "Delete every row" in result.output
+    assert rows(database_file, "SELECT handle FROM shop") == [("mine",)]
+
+
 def test_export_schema_prints_the_sdl(gatehouse):
     from schema import schema
 

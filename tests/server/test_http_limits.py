@@ -81,6 +81,23 @@ async def test_without_configured_origins_no_cors_header_is_sent(client):
     assert "access-control-allow-origin" not in response.headers
 
 
+async def test_a_preflight_without_configured_origins_hears_that_cors_is_off(client):
+    response = await client.http.options("/graphql", headers=preflight(STOREFRONT))
+
+    assert response.status_code == 403
+    assert "access-control-allow-origin" not in response.headers
+    [error] = response.json()["errors"]
+    assert "GATEHOUSE_CORS_ORIGINS" in error["message"]
+    assert error["extensions"]["code"] == "INVALID"
+
+
+async def test_without_configured_origins_an_options_request_that_is_no_preflight_is_refused_as_before(client):
+    response = await client.http.options("/graphql")
+
+    assert response.status_code == 405
+    assert "CORS" not in response.text
+
+
 async def test_a_failed_sign_in_hashes_once_whether_or_not_the_username_exists(app, client):
     await make_customer(await make_shop("flora"), "anna")
     hasher = app.state.runtime.passwords
