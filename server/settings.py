@@ -1,4 +1,4 @@
-"""Settings, read once from the environment (see the table in API.md and README.md)."""
+"""Settings, read once from the environment (every one is in the table of docs/operations.md)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ The commands run `asyncio.run` themselves, so these tests are plain functions.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,38 +15,21 @@ from click.testing import CliRunner, Result
 
 from server.cli import main
 from server.demo import ADMIN_EMAIL, CUSTOMER_PASSWORD, CUSTOMERS
+from tests.server.command import rows, run_gatehouse
 
 STRONG_PASSWORD = "tulip-Harvest-2026"
-# The demo data and API.md use addresses at the reserved `.test` domain, which
+# The demo data and the docs use addresses at the reserved `.test` domain, which
 # email_validator refuses by default; two tests below show Gatehouse accepts them.
 
 
 @pytest.fixture
-def database_file(tmp_path: Path) -> Path:
-    return tmp_path / "cli.sqlite3"
-
-
-@pytest.fixture
-def gatehouse(database_file: Path):
+def gatehouse(database_file: Path) -> Callable[..., Result]:
     """Runs `gatehouse ARGS...` with the database in a temporary file."""
 
     def run(*args: str, **env: str) -> Result:
-        environment = {
-            "GATEHOUSE_DATABASE_URL": f"sqlite://{database_file.resolve()}",
-            "GATEHOUSE_ADMIN_PASSWORD": "",
-            **env,
-        }
-        return CliRunner().invoke(main, list(args), env=environment, catch_exceptions=False)
+        return run_gatehouse(database_file, *args, **env)
 
     return run
-
-
-def rows(database_file: Path, sql: str) -> list[tuple]:
-    connection = sqlite3.connect(database_file)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
 
 
 def test_migrate_creates_the_tables_then_has_nothing_left_to_do(gatehouse, database_file):
