@@ -1,57 +1,47 @@
-"""Strawberry permission classes: who may call a field, with a machine-readable code."""
+"""Strawberry permission classes: who may call a field, refused with a machine-readable code.
+
+Staff-only fields list `[IsSignedIn, IsStaff]`: the first refuses anonymous callers
+(UNAUTHENTICATED), the second signed-in customers (FORBIDDEN).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from strawberry.exceptions import StrawberryGraphQLError
 from strawberry.permission import BasePermission
-from strawberry.types import Info
 
-from auth.viewer import Viewer
+from auth.error_codes import GraphQLErrorCode
 
+if TYPE_CHECKING:
+    from strawberry.types import Info
 
-class NotAuthenticated(StrawberryGraphQLError):
-    def __init__(self) -> None:
-        super().__init__("Sign in to do this.", extensions={"code": "UNAUTHENTICATED"})
-
-
-class Forbidden(StrawberryGraphQLError):
-    def __init__(self) -> None:
-        super().__init__("Your role may not do this.", extensions={"code": "FORBIDDEN"})
-
-
-class PasswordChangeRequired(StrawberryGraphQLError):
-    def __init__(self) -> None:
-        super().__init__(
-            "Change your password first (changePassword).",
-            extensions={"code": "PASSWORD_CHANGE_REQUIRED"},
-        )
+    from auth.viewer import Viewer
 
 
 def _viewer(info: Info) -> Viewer | None:
-    return info.context.viewer
-
-
-class IsStaff(BasePermission):
-    """Staff only: anonymous callers are told to sign in, customers are refused."""
-
-    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        viewer = _viewer(info)
-        if viewer is None:
-            raise NotAuthenticated()
-        if not viewer.is_staff:
-            raise Forbidden()
-        return True
+    viewer: Viewer | None = info.context.viewer
+    return viewer
 
 
 class IsSignedIn(BasePermission):
     """Any signed-in viewer, staff or customer."""
 
+    message = "Sign in to do this."
+    error_extensions = {"code": GraphQLErrorCode.UNAUTHENTICATED}  # noqa: RUF012 (never changed)
+
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        if _viewer(info) is None:
-            raise NotAuthenticated()
-        return True
+        return _viewer(info) is not None
+
+
+class IsStaff(BasePermission):
+    """Staff only; listed after IsSignedIn, which has told anonymous callers to sign in."""
+
+    message = "Your role may not do this."
+    error_extensions = {"code": GraphQLErrorCode.FORBIDDEN}  # noqa: RUF012 (never changed)
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        viewer = _viewer(info)
+        return viewer is not None and viewer.is_staff
 
 
 class PasswordChangeNotPending(BasePermission):
@@ -60,8 +50,9 @@ class PasswordChangeNotPending(BasePermission):
     Staff and anonymous callers pass; who else may call the field is decided elsewhere.
     """
 
+    message = "Change your password first (changePassword)."
+    error_extensions = {"code": GraphQLErrorCode.PASSWORD_CHANGE_REQUIRED}  # noqa: RUF012 (never changed)
+
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         viewer = _viewer(info)
-        if viewer is not None and viewer.shop_user is not None and viewer.shop_user.must_change_password:
-            raise PasswordChangeRequired()
-        return True
+        return viewer is None or viewer.shop_user is None or not viewer.shop_user.must_change_password

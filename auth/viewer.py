@@ -28,11 +28,18 @@ class Viewer:
         return self.admin is not None
 
     @property
-    def label(self) -> str:
+    def account(self) -> AdminUser | ShopUser:
+        """The admin or the shop user signed in: a session is of exactly one of them."""
         if self.admin is not None:
-            return self.admin.email
-        assert self.shop_user is not None
-        return self.shop_user.username
+            return self.admin
+        if self.shop_user is None:
+            raise ValueError(f"session {self.session_id} is of neither an admin nor a shop user")
+        return self.shop_user
+
+    @property
+    def label(self) -> str:
+        account = self.account
+        return account.email if isinstance(account, AdminUser) else account.username
 
 
 @dataclass(frozen=True)

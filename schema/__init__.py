@@ -2,38 +2,42 @@
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import datetime
 from typing import Any
 
 import strawberry
 from strawberry.schema.config import StrawberryConfig
-from strawberry.schema.types.base_scalars import DateTimeDefinition, wrap_parser
-from strawberry.tools import merge_types
 
+from auth.error_codes import GraphQLErrorCode
+from schema.coded_errors import GraphQLErrorCodes
 from schema.debtor_mutations import DebtorMutations
+from schema.errors import GRAPHQL_ERRORS
 from schema.limits import QUERY_LIMITS
 from schema.masking import MaskUnexpectedErrors
 from schema.password_mutations import PasswordMutations
 from schema.query import Query
 from schema.registration_field_mutations import RegistrationFieldMutations
 from schema.registration_mutations import RegistrationMutations
+from schema.scalars import SCALAR_OVERRIDES
 from schema.session_mutations import SessionMutations
 from schema.shop_mutations import ShopMutations
 from schema.shop_user_mutations import ShopUserMutations
 
-Mutation = merge_types(
-    "Mutation",
-    (
-        SessionMutations,
-        PasswordMutations,
-        RegistrationMutations,
-        ShopMutations,
-        RegistrationFieldMutations,
-        DebtorMutations,
-        ShopUserMutations,
-    ),
+
+@strawberry.type(
+    description="Everything there is to change. Each mutation says who may call it. It answers "
+    "a payload whose `userErrors` list what was wrong with its input (see UserError); the "
+    "errors below come in the response's `errors` instead.\n\n" + GRAPHQL_ERRORS
 )
+class Mutation(
+    SessionMutations,
+    PasswordMutations,
+    RegistrationMutations,
+    ShopMutations,
+    RegistrationFieldMutations,
+    DebtorMutations,
+    ShopUserMutations,
+):
+    pass
 
 
 class GatehouseSchema(strawberry.Schema):
@@ -43,17 +47,12 @@ class GatehouseSchema(strawberry.Schema):
         return None
 
 
-# Strawberry's DateTime appends the parser's own message ("day is out of range for
-# month"); a client hears only that the value is not an ISO date-time.
-DateTimeWithoutParserText = dataclasses.replace(
-    DateTimeDefinition,
-    parse_value=wrap_parser(datetime.fromisoformat, "DateTime", include_error=False),
-)
-
 schema = GatehouseSchema(
     query=Query,
-    scalar_overrides={datetime: DateTimeWithoutParserText},
     mutation=Mutation,
+    # Named by no field, but partners read the codes of `extensions.code` here.
+    types=[GraphQLErrorCode],
+    scalar_overrides=SCALAR_OVERRIDES,
     config=StrawberryConfig(disable_field_suggestions=True),
-    extensions=[*QUERY_LIMITS, MaskUnexpectedErrors],
+    extensions=[GraphQLErrorCodes, *QUERY_LIMITS, MaskUnexpectedErrors],
 )

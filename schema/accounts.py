@@ -12,10 +12,12 @@ from schema.customers import ShopUser
 from schema.nodes import Node, global_id
 
 
-@strawberry.type(description="Staff of the shops (role ADMIN).")
+@strawberry.type(
+    description="Staff of the shops (role ADMIN); signs in with adminLogin. Only staff read it."
+)
 class AdminUser(Node):
-    email: str
-    name: str | None
+    email: str = strawberry.field(description="The address staff sign in with, in lower case.")
+    name: str | None = strawberry.field(description="The name shown to colleagues; null if none was given.")
 
     @classmethod
     def from_model(cls, admin: AdminUserModel) -> AdminUser:
@@ -24,13 +26,14 @@ class AdminUser(Node):
 
 Viewer = Annotated[
     AdminUser | ShopUser,
-    strawberry.union("Viewer", description="Who is signed in: staff or a shop user."),
+    strawberry.union("Viewer", description="Who is signed in: staff (AdminUser) or a customer (ShopUser)."),
 ]
 
 
 def viewer_type(viewer: SignedInViewer | None) -> AdminUser | ShopUser | None:
     if viewer is None:
         return None
-    if viewer.admin is not None:
-        return AdminUser.from_model(viewer.admin)
-    return ShopUser.from_model(viewer.shop_user)
+    account = viewer.account
+    if isinstance(account, AdminUserModel):
+        return AdminUser.from_model(account)
+    return ShopUser.from_model(account)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from starlette.requests import Request
 from starlette.responses import Response
+from strawberry import Info
 
 from auth.viewer import Caller, Viewer
 from resolvers.loaders import Loaders
@@ -52,3 +53,7 @@ class Context:
         self.response.delete_cookie(
             self.cookie.name, httponly=True, samesite="lax", secure=self.cookie.secure, path="/"
         )
+
+
+# What resolvers receive: our Context, and no root value (Strawberry's second parameter).
+GatehouseInfo = Info[Context, None]

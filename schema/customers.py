@@ -4,54 +4,97 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry.types import Info
 
 from auth.permissions import PasswordChangeNotPending
 from models import ContactPerson as ContactPersonModel
 from models import Debtor as DebtorModel
 from models import ShopUser as ShopUserModel
-from models import ShopUserStatus as ShopUserStatusValue
-from resolvers import orders
+from models import ShopUserStatus
 from resolvers.errors import ErrorCode, UserInputError
+from resolvers.orders import OrderRoute, order_policy
+from schema.context import GatehouseInfo
+from schema.enums import describe_enum
 from schema.errors import ClientInputError
-from schema.nodes import Node, global_id
+from schema.nodes import Node, existing, global_id
 from schema.visibility import visible_contacts, visible_shop_users
 
-ShopUserStatus = strawberry.enum(ShopUserStatusValue, name="ShopUserStatus")
-OrderRoute = strawberry.enum(
-    orders.OrderRoute,
-    name="OrderRoute",
-    description="Where an order of a given amount goes: refused, checkout, or draft order.",
+if TYPE_CHECKING:
+    from schema.shops import Shop
+
+describe_enum(
+    ShopUserStatus,
+    name="ShopUserStatus",
+    description="Where a shop user stands now.",
+    values={
+        ShopUserStatus.INVITED: "Made, but no password set yet: the invitation link is waiting.",
+        ShopUserStatus.ACTIVE: "Has a password and may sign in.",
+        ShopUserStatus.EXCLUDED: "Excluded by staff: cannot sign in until readmitted or the "
+        "exclusion's end (excludedUntil) has passed.",
+    },
 )
+describe_enum(
+    OrderRoute,
+    name="OrderRoute",
+    description="Where an order of a given amount goes under a shop user's order rules.",
+    values={
+        OrderRoute.BELOW_MINIMUM: "Refused: the amount is below the minimum order amount.",
+        OrderRoute.CHECKOUT: "Paid at checkout: at least the minimum, and at most the checkout "
+        "payment limit (or there is no limit).",
+        OrderRoute.DRAFT_ORDER: "Above the checkout payment limit: the order becomes a draft order "
+        "for staff to follow up.",
+    },
+)
+
 ShopRef = Annotated["Shop", strawberry.lazy("schema.shops")]
 
+# Money: Decimal strings to the cent, in the shop's currency.
+MINIMUM = "Orders below this amount are refused (BELOW_MINIMUM)"
+LIMIT = "Orders above this amount become draft orders (DRAFT_ORDER)"
 
-@strawberry.type(description="The order rules that apply to a shop user, and the route they give.")
+
+@strawberry.type(
+    description="The order rules that apply to a shop user (its debtor's overrides, else its "
+    "shop's), and the route they give an amount."
+)
 class OrderPolicy:
-    route: OrderRoute
-    minimum_order_amount: Decimal | None
-    checkout_payment_limit: Decimal | None
-    currency: str
-
-
-@strawberry.type(description="A customer company.")
-class Debtor(Node):
-    pk: strawberry.Private[int]
-    number: str
-    name: str
-    email: str | None
-    phone: str | None
-    vat_number: str | None
-    address: str | None
-    price_list_tags: list[str]
+    route: OrderRoute = strawberry.field(description="Where the order of the amount asked about goes.")
     minimum_order_amount: Decimal | None = strawberry.field(
-        description="Overrides the shop's minimum order amount when set."
+        description=f"{MINIMUM}; the limit applied, null when there is none."
     )
     checkout_payment_limit: Decimal | None = strawberry.field(
-        description="Overrides the shop's checkout payment limit when set."
+        description=f"{LIMIT}; the limit applied, null when there is none."
+    )
+    currency: str = strawberry.field(description="The shop's currency, an ISO 4217 code such as 'EUR'.")
+
+
+@strawberry.type(
+    description="A customer company, with its contact persons and order rules. Staff read every "
+    "debtor; a shop user reads only its own."
+)
+class Debtor(Node):
+    pk: strawberry.Private[int]
+    number: str = strawberry.field(
+        description="Unique customer number: 1 to 32 letters, digits, dots, slashes, hyphens or "
+        "underscores, e.g. from the ERP; generated (D000042) when none is given."
+    )
+    name: str = strawberry.field(description="The company's name.")
+    email: str | None = strawberry.field(description="The company's email address, in lower case.")
+    phone: str | None = strawberry.field(description="The company's phone number, as given.")
+    vat_number: str | None = strawberry.field(
+        description="VAT number, compact and in upper case, e.g. 'NL853865392B01'."
+    )
+    address: str | None = strawberry.field(description="Postal address, as given (may span lines).")
+    price_list_tags: list[str] = strawberry.field(
+        description="Tags that choose the debtor's price lists in the shop."
+    )
+    minimum_order_amount: Decimal | None = strawberry.field(
+        description=f"{MINIMUM}; overrides the shop's when set."
+    )
+    checkout_payment_limit: Decimal | None = strawberry.field(
+        description=f"{LIMIT}; overrides the shop's when set."
     )
 
     @classmethod
@@ -70,21 +113,28 @@ class Debtor(Node):
             checkout_payment_limit=debtor.checkout_payment_limit,
         )
 
-    @strawberry.field(description="Contact persons; a customer sees only its own.")
-    async def contacts(self, info: Info) -> list[ContactPerson]:
+    @strawberry.field(description="The debtor's contact persons; a shop user sees only its own.")
+    async def contacts(self, info: GatehouseInfo) -> list[ContactPerson]:
         rows = await info.context.loaders.contacts_by_debtor.load(self.pk)
         return [ContactPerson.from_model(row) for row in visible_contacts(info, rows)]
 
 
-@strawberry.type(description="A person of a debtor.")
+@strawberry.type(
+    description="A person of a debtor, who may have logins (shop users). Staff read every contact "
+    "person; a shop user reads only its own."
+)
 class ContactPerson(Node):
     pk: strawberry.Private[int]
     debtor_pk: strawberry.Private[int]
-    first_name: str
-    last_name: str
-    email: str | None
-    phone: str | None
-    language: str
+    first_name: str = strawberry.field(description="Given name.")
+    last_name: str = strawberry.field(description="Family name.")
+    email: str | None = strawberry.field(
+        description="Email address, in lower case; mail to the person goes here."
+    )
+    phone: str | None = strawberry.field(description="Phone number, as given.")
+    language: str = strawberry.field(
+        description="The language mail to the person is written in: a code such as 'nl' or 'de-AT'."
+    )
 
     @classmethod
     def from_model(cls, contact: ContactPersonModel) -> ContactPerson:
@@ -99,28 +149,41 @@ class ContactPerson(Node):
             language=contact.language,
         )
 
-    @strawberry.field
-    async def debtor(self, info: Info) -> Debtor:
-        return Debtor.from_model(await info.context.loaders.debtor_by_id.load(self.debtor_pk))
+    @strawberry.field(description="The company the person belongs to.")
+    async def debtor(self, info: GatehouseInfo) -> Debtor:
+        return Debtor.from_model(existing(await info.context.loaders.debtor_by_id.load(self.debtor_pk)))
 
-    @strawberry.field(description="Logins of this person; a customer sees only its own.")
-    async def shop_users(self, info: Info) -> list[ShopUser]:
+    @strawberry.field(description="The person's logins, one per shop at most; a shop user sees only itself.")
+    async def shop_users(self, info: GatehouseInfo) -> list[ShopUser]:
         rows = await info.context.loaders.shop_users_by_contact.load(self.pk)
         return [ShopUser.from_model(row) for row in visible_shop_users(info, rows)]
 
 
-@strawberry.type(description="A customer's login to one shop.")
+@strawberry.type(
+    description="A customer's login to one shop, attached to one contact person. Staff read every "
+    "shop user; a shop user reads only itself (as `viewer`)."
+)
 class ShopUser(Node):
     model: strawberry.Private[ShopUserModel]
-    username: str
-    language: str
-    may_be_excluded: bool
-    must_change_password: bool = strawberry.field(
-        description="Set when staff chose the password; the user must change it before anything else."
+    username: str = strawberry.field(
+        description="What the user signs in with; unique per shop, compared ignoring case. The "
+        "email given, for a user made by approving a registration."
     )
-    created_at: datetime
-    activated_at: datetime | None = strawberry.field(description="When a password was first set.")
-    last_login_at: datetime | None
+    language: str = strawberry.field(
+        description="The language of the user's mail, one of the shop's languages (e.g. 'nl')."
+    )
+    may_be_excluded: bool = strawberry.field(
+        description="Whether staff may exclude this user (setExclusion)."
+    )
+    must_change_password: bool = strawberry.field(
+        description="Set when staff chose the password: until the user changes it (changePassword), "
+        "its account's data answers PASSWORD_CHANGE_REQUIRED."
+    )
+    created_at: datetime = strawberry.field(description="When the user was made.")
+    activated_at: datetime | None = strawberry.field(
+        description="When a password was first set; null while INVITED."
+    )
+    last_login_at: datetime | None = strawberry.field(description="The last sign-in; null if none yet.")
 
     @classmethod
     def from_model(cls, user: ShopUserModel) -> ShopUser:
@@ -136,56 +199,82 @@ class ShopUser(Node):
             last_login_at=user.last_login_at,
         )
 
-    def _excluded_now(self, info: Info) -> bool:
+    def _excluded_now(self, info: GatehouseInfo) -> bool:
         return self.model.is_excluded_at(info.context.runtime.now())
 
     @strawberry.field(description="Excluded now; false again once a temporary exclusion has lifted.")
-    def excluded(self, info: Info) -> bool:
+    def excluded(self, info: GatehouseInfo) -> bool:
         return self._excluded_now(info)
 
-    @strawberry.field
-    def exclusion_reason(self, info: Info) -> str | None:
+    @strawberry.field(description="Why staff excluded the user; null when not excluded now.")
+    def exclusion_reason(self, info: GatehouseInfo) -> str | None:
         return self.model.exclusion_reason if self._excluded_now(info) else None
 
-    @strawberry.field
-    def excluded_since(self, info: Info) -> datetime | None:
+    @strawberry.field(description="When the current exclusion began; null when not excluded now.")
+    def excluded_since(self, info: GatehouseInfo) -> datetime | None:
         return self.model.excluded_since if self._excluded_now(info) else None
 
-    @strawberry.field(description="When a temporary exclusion lifts by itself.")
-    def excluded_until(self, info: Info) -> datetime | None:
+    @strawberry.field(
+        description="When the current exclusion lifts by itself; null when it lasts until "
+        "readmitted, or the user is not excluded now."
+    )
+    def excluded_until(self, info: GatehouseInfo) -> datetime | None:
         return self.model.excluded_until if self._excluded_now(info) else None
 
-    @strawberry.field(description="INVITED until a password is set, EXCLUDED while excluded.")
-    def status(self, info: Info) -> ShopUserStatus:
+    @strawberry.field(description="INVITED until a password is set, EXCLUDED while excluded, else ACTIVE.")
+    def status(self, info: GatehouseInfo) -> ShopUserStatus:
         return self.model.status_at(info.context.runtime.now())
-
-    @strawberry.field(permission_classes=[PasswordChangeNotPending])
-    async def contact(self, info: Info) -> ContactPerson:
-        row = await info.context.loaders.contact_person_by_id.load(self.model.contact_id)
-        return ContactPerson.from_model(row)
-
-    @strawberry.field(permission_classes=[PasswordChangeNotPending])
-    async def debtor(self, info: Info) -> Debtor:
-        return Debtor.from_model(await self._debtor_model(info))
-
-    @strawberry.field(permission_classes=[PasswordChangeNotPending])
-    async def shop(self, info: Info) -> ShopRef:
-        from schema.shops import Shop
-
-        return Shop.from_model(await info.context.loaders.shop_by_id.load(self.model.shop_id))
 
     @strawberry.field(
         permission_classes=[PasswordChangeNotPending],
-        description="Where an order of `amount` goes under this user's effective order rules.",
+        description="The person this login belongs to (PASSWORD_CHANGE_REQUIRED while the user "
+        "must change its password).",
     )
-    async def order_policy(self, info: Info, amount: Decimal) -> OrderPolicy:
+    async def contact(self, info: GatehouseInfo) -> ContactPerson:
+        row = await info.context.loaders.contact_person_by_id.load(self.model.contact_id)
+        return ContactPerson.from_model(existing(row))
+
+    @strawberry.field(
+        permission_classes=[PasswordChangeNotPending],
+        description="The contact person's company (PASSWORD_CHANGE_REQUIRED while the user must "
+        "change its password).",
+    )
+    async def debtor(self, info: GatehouseInfo) -> Debtor:
+        return Debtor.from_model(await self._debtor_model(info))
+
+    @strawberry.field(
+        permission_classes=[PasswordChangeNotPending],
+        description="The shop this login is for (PASSWORD_CHANGE_REQUIRED while the user must "
+        "change its password).",
+    )
+    async def shop(self, info: GatehouseInfo) -> ShopRef:
+        from schema.shops import Shop
+
+        return Shop.from_model(existing(await info.context.loaders.shop_by_id.load(self.model.shop_id)))
+
+    @strawberry.field(
+        permission_classes=[PasswordChangeNotPending],
+        description="Where an order of `amount` goes under this user's order rules, so a storefront "
+        "never re-implements them (PASSWORD_CHANGE_REQUIRED while the user must change its password).",
+    )
+    async def order_policy(
+        self,
+        info: GatehouseInfo,
+        amount: Annotated[
+            Decimal,
+            strawberry.argument(
+                description="The order's total in the shop's currency, 0 or more; a negative "
+                "amount: a GraphQL error INVALID."
+            ),
+        ],
+    ) -> OrderPolicy:
         if not amount.is_finite() or amount < 0:
             raise ClientInputError(
                 UserInputError.of(ErrorCode.INVALID, "Use an amount of 0 or more.", "amount")
             )
         loaders = info.context.loaders
-        shop = await loaders.shop_by_id.load(self.model.shop_id)
-        policy = orders.order_policy(shop, await self._debtor_model(info), amount)
+        shop = existing(await loaders.shop_by_id.load(self.model.shop_id))
+        policy = order_policy(shop, await self._debtor_model(info), amount)
         return OrderPolicy(
             route=policy.route,
             minimum_order_amount=policy.minimum_order_amount,
@@ -193,7 +282,7 @@ class ShopUser(Node):
             currency=policy.currency,
         )
 
-    async def _debtor_model(self, info: Info) -> DebtorModel:
+    async def _debtor_model(self, info: GatehouseInfo) -> DebtorModel:
         loaders = info.context.loaders
-        contact = await loaders.contact_person_by_id.load(self.model.contact_id)
-        return await loaders.debtor_by_id.load(contact.debtor_id)
+        contact = existing(await loaders.contact_person_by_id.load(self.model.contact_id))
+        return existing(await loaders.debtor_by_id.load(contact.debtor_id))

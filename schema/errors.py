@@ -4,25 +4,99 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeAlias, TypeVar
 
 import strawberry
 
+from auth.error_codes import GraphQLErrorCode
 from resolvers.errors import ErrorCode, Problem, UserInputError
+from schema.enums import describe_enum
+from schema.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 
-UserErrorCode = strawberry.enum(ErrorCode, name="UserErrorCode", description="Why a call was refused.")
+describe_enum(
+    ErrorCode,
+    name="UserErrorCode",
+    description="Why a mutation refused (part of) its input, in a UserError of its payload.",
+    values={
+        ErrorCode.INVALID: "A value breaks its rules: format, length, range, a debtor number or "
+        "shop handle already taken, a password over 128 characters. `message` says what is wanted.",
+        ErrorCode.NOT_FOUND: "An id or handle names nothing: no such shop, debtor, contact person, "
+        "shop user, registration field or registration request (also one deleted meanwhile).",
+        ErrorCode.REGISTRATION_DISABLED: "submitRegistration to a shop whose registrationEnabled is off.",
+        ErrorCode.FIELD_REQUIRED: "A required value is missing or blank: a name, a username, an answer "
+        "to one of the form's questions (at [\"answers\", key]), a password or its confirmation "
+        "where one is needed.",
+        ErrorCode.ALREADY_HAS_ACCOUNT: "The contact person (createShopUser), or the customer of the "
+        "request (approve), has a user in this shop already.",
+        ErrorCode.ALREADY_DECIDED: "approve of a request that is APPROVED already, or reject of one "
+        "that is no longer PENDING, including one another call decided a moment before.",
+        ErrorCode.PASSWORD_MISMATCH: "The password and its confirmation differ.",
+        ErrorCode.PASSWORD_TOO_WEAK: "The new password is shorter than 8 characters, lacks letters "
+        "or digits, or is too common or too easy to guess.",
+        ErrorCode.USERNAME_TAKEN: "createShopUser: the shop has a user with this username "
+        "(compared ignoring case).",
+        ErrorCode.CONTACT_NOT_FOUND: "createShopUser: contactPersonId names no contact person.",
+        ErrorCode.LANGUAGE_NOT_OFFERED: "The language is not one of the shop's `languages`; the "
+        "message lists those.",
+        ErrorCode.NOT_EXCLUDABLE: "setExclusion of a user whose mayBeExcluded is false.",
+        ErrorCode.ACCOUNT_EXCLUDED: "The shop user is excluded: login with the right password is "
+        "refused (a wrong one gets INVALID_CREDENTIALS), and so is resendInvitation until readmitted.",
+        ErrorCode.INVALID_CREDENTIALS: "login or adminLogin with an unknown account or a wrong "
+        "password (the same answer for both); changePassword with a wrong currentPassword.",
+        ErrorCode.INVALID_TOKEN: "acceptInvitation or resetPassword with a link token that is "
+        "unknown, used, expired or replaced by a newer link, or whose user is excluded.",
+        ErrorCode.PASSWORD_CHANGE_REQUIRED: "Not given in userErrors: a shop user who must change its "
+        "password is told so by a GraphQL error with extensions.code PASSWORD_CHANGE_REQUIRED.",
+        ErrorCode.RATE_LIMITED: "Too many attempts from this client address or on this account "
+        "(login, adminLogin, submitRegistration, requestPasswordReset, acceptInvitation, "
+        "resetPassword); try again after retryAfterSeconds.",
+    },
+)
+UserErrorCode: TypeAlias = ErrorCode
+
+describe_enum(
+    GraphQLErrorCode,
+    name="GraphQLErrorCode",
+    description="The `extensions.code` of a GraphQL error in a response's `errors`: a refusal "
+    "that is not about a mutation's input, or a failure. No field returns it; it is listed "
+    "here to be read.",
+    values={code: code.description for code in GraphQLErrorCode},
+)
+
+# For the descriptions of the Query and Mutation roots, where partners look first.
+GRAPHQL_ERRORS = (
+    "Errors that are not about a mutation's input come in the response's `errors`, each with "
+    "`extensions.code` (a GraphQLErrorCode):\n"
+    + "\n".join(f"- `{code.value}`: {code.description}" for code in GraphQLErrorCode)
+    + f"\n\nA document may nest fields at most {MAX_DEPTH} deep and hold at most {MAX_ALIASES} "
+    f"aliases and {MAX_TOKENS} tokens."
+)
 
 
-@strawberry.type(description="Something wrong with the input; nothing of the call was kept.")
+@strawberry.type(
+    description="One problem with a mutation's input. A mutation reports every problem it found "
+    "at once. Most mutations with userErrors changed nothing (a refused sign-in or link is still "
+    "written to the audit log). The bulk mutations approve, reject and deleteRegistrations decide "
+    "each id on its own: an error at [\"ids\", \"<index>\"] refuses the id at that index of "
+    "`input.ids`, the other ids went through and are in the payload; an error at any other field "
+    "refuses the whole call."
+)
 class UserError:
     field: list[str] | None = strawberry.field(
-        description="Path to the input field at fault, e.g. ['password'] or ['ids', '3']."
+        description="Path to the input field at fault, from the mutation's `input`: e.g. "
+        "[\"password\"], [\"answers\", \"<key>\"], or [\"ids\", \"3\"] for the fourth id. "
+        "Null when the refusal is about the call as a whole (INVALID_CREDENTIALS, RATE_LIMITED)."
     )
-    message: str
-    code: UserErrorCode
+    message: str = strawberry.field(
+        description="What is wrong, in English, for a person to read; programs read `code`."
+    )
+    code: UserErrorCode = strawberry.field(description="Which problem it is, for programs.")
     retry_after_seconds: int | None = strawberry.field(
-        default=None, description="For RATE_LIMITED: the seconds to wait before trying again."
+        default=None, description="For RATE_LIMITED: the seconds to wait before trying again; else null."
     )
+
+
+USER_ERRORS = "What was wrong with the input, all of it at once; empty when the call went through."
 
 
 def user_errors(error: UserInputError) -> list[UserError]:
@@ -45,7 +119,9 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-def refusals_as(payload: Callable[..., T]) -> Callable[[Callable[P, Awaitable[T]]], Callable[P, Awaitable[T]]]:
+def refusals_as(
+    payload: Callable[..., T],
+) -> Callable[[Callable[P, Awaitable[T]]], Callable[P, Awaitable[T]]]:
     """Turn a `UserInputError` raised by the mutation into `payload(user_errors=[...])`."""
 
     def decorate(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
@@ -66,10 +142,9 @@ class ClientInputError(strawberry.exceptions.StrawberryGraphQLError):
 
     def __init__(self, error: UserInputError) -> None:
         problem = error.problems[0]
-        super().__init__(
-            problem.message,
-            extensions={"code": problem.code.value, "field": list(problem.field or ())},
-        )
+        # A query argument is either not found or otherwise refused: the two codes partners branch on.
+        code = GraphQLErrorCode.NOT_FOUND if problem.code is ErrorCode.NOT_FOUND else GraphQLErrorCode.INVALID
+        super().__init__(problem.message, extensions={"code": code, "field": list(problem.field or ())})
 
 
 def refusals_as_errors(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:

@@ -15,3 +15,7 @@ def given_fields(input: object, *, leave_out: tuple[str, ...] = ()) -> dict[str,
         for field in fields(input)  # type: ignore[arg-type]
         if field.name not in leave_out and getattr(input, field.name) is not strawberry.UNSET
     }
+
+
+# The one argument of every mutation; its fields are described on the input type itself.
+INPUT = strawberry.argument(description="The call's fields, each described on the input type.")

@@ -8,6 +8,7 @@ new rule class per request, and a validation cache keyed by the rules never hits
 
 from __future__ import annotations
 
+from graphql import ASTValidationRule
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
@@ -18,7 +19,10 @@ MAX_TOKENS = 2000
 # Distinct documents kept parsed and validated; bounded, so unique texts cannot grow memory.
 CACHED_DOCUMENTS = 256
 
-_LIMIT_RULES = [depth_rule(MAX_DEPTH, should_ignore=None), aliases_rule(MAX_ALIASES)]
+_LIMIT_RULES: list[type[ASTValidationRule]] = [
+    depth_rule(MAX_DEPTH, should_ignore=None),
+    aliases_rule(MAX_ALIASES),
+]
 
 
 class DepthAndAliasLimits(AddValidationRules):

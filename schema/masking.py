@@ -12,6 +12,8 @@ import logging
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from auth.error_codes import GraphQLErrorCode
+
 logger = logging.getLogger("gatehouse.errors")
 
 INTERNAL_MESSAGE = "Internal error. Quote the request id when you report it."
@@ -41,5 +43,5 @@ class MaskUnexpectedErrors(MaskErrors):
             positions=error.positions,
             path=error.path,
             original_error=None,
-            extensions={"code": "INTERNAL", "requestId": request_id},
+            extensions={"code": GraphQLErrorCode.INTERNAL, "requestId": request_id},
         )

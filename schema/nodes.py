@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import strawberry
 from strawberry.relay import GlobalID
 from strawberry.relay.types import GlobalIDValueError
 
+T = TypeVar("T")
+
 
 @strawberry.interface(description="An object with a global id, readable again with `node(id:)`.")
 class Node:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="Global id: opaque, stable, unique across types; pass it to `node(id:)` and "
+        "to inputs that ask for an id of this type."
+    )
 
 
 def global_id(type_name: str, pk: int) -> strawberry.ID:
@@ -31,3 +38,10 @@ def pk_of(value: str, type_name: str) -> int | None:
     """The primary key of a global id of `type_name`, or None (reads as "not found")."""
     parsed = parse_global_id(value)
     return parsed[1] if parsed is not None and parsed[0] == type_name else None
+
+
+def existing(row: T | None) -> T:
+    """The row a foreign key points at; were it missing, the database would be broken (INTERNAL)."""
+    if row is None:
+        raise LookupError("a row that a foreign key points at is missing")
+    return row

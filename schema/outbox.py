@@ -7,24 +7,41 @@ from datetime import datetime
 import strawberry
 
 from models import OutboxMessage as OutboxMessageModel
-from models import OutboxStatus as OutboxStatusValue
+from models import OutboxStatus
+from schema.enums import describe_enum
 from schema.nodes import Node, global_id
 
-OutboxStatus = strawberry.enum(OutboxStatusValue, name="OutboxStatus")
+describe_enum(
+    OutboxStatus,
+    name="OutboxStatus",
+    description="Where a mail of the outbox stands.",
+    values={
+        OutboxStatus.QUEUED: "Waiting to be sent, or to be tried again after a failed attempt.",
+        OutboxStatus.SENT: "Handed to the mail server.",
+        OutboxStatus.FAILED: "Given up on, after repeated failed attempts or when it cannot be "
+        "written; lastError says why.",
+    },
+)
 
 
-@strawberry.type(description="A mail in the outbox. Its content stays on the server.")
+@strawberry.type(description="A mail in the outbox (staff only). Its content stays on the server.")
 class OutboxMessage(Node):
-    message_id: str
-    recipient: str
-    template: str
-    language: str
-    status: OutboxStatus
-    attempts: int
-    next_attempt_at: datetime
-    sent_at: datetime | None
-    last_error: str | None = strawberry.field(description="Why the last attempt failed.")
-    created_at: datetime
+    message_id: str = strawberry.field(
+        description="Unique id of the mail; its Message-ID header is <messageId@sender's domain>."
+    )
+    recipient: str = strawberry.field(description="The address it goes to.")
+    template: str = strawberry.field(
+        description="Which mail it is, e.g. 'invitation' or 'staff_new_request'."
+    )
+    language: str = strawberry.field(description="The language it is written in, e.g. 'nl'.")
+    status: OutboxStatus = strawberry.field(description="Queued, sent or failed.")
+    attempts: int = strawberry.field(description="How many times sending was tried.")
+    next_attempt_at: datetime = strawberry.field(description="When the next attempt is due, while QUEUED.")
+    sent_at: datetime | None = strawberry.field(description="When it was sent; null until SENT.")
+    last_error: str | None = strawberry.field(
+        description="Why the last attempt failed; null once sent, or if none failed."
+    )
+    created_at: datetime = strawberry.field(description="When the mail was written.")
 
     @classmethod
     def from_model(cls, row: OutboxMessageModel) -> OutboxMessage:

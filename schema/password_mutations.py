@@ -2,49 +2,70 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
-from strawberry.types import Info
 
 from resolvers import invitations, password_resets
-from schema.errors import UserError, refusals_as
+from schema.context import GatehouseInfo
+from schema.errors import USER_ERRORS, UserError, refusals_as
+from schema.inputs import INPUT
 from schema.session_mutations import SessionPayload, session_payload
 
+POLICY = (
+    "The new password: 8 to 128 characters with letters and digits, not a well-known one "
+    "(else PASSWORD_TOO_WEAK)."
+)
+CONFIRMATION = "The new password typed again; a different one is PASSWORD_MISMATCH."
 
-@strawberry.input
+
+@strawberry.input(description="An invitation link redeemed: its token and the first password.")
 class AcceptInvitationInput:
-    token: str = strawberry.field(description="The `token` of the invitation link.")
-    password: str
-    password_confirmation: str
+    token: str = strawberry.field(
+        description="The `token` parameter of the invitation link (/account/invitation?token=...)."
+    )
+    password: str = strawberry.field(description=POLICY)
+    password_confirmation: str = strawberry.field(description=CONFIRMATION)
 
 
-@strawberry.input
+@strawberry.input(description="Who forgot their password: the shop and the email.")
 class RequestPasswordResetInput:
-    shop: str = strawberry.field(description="The shop's handle.")
-    email: str
+    shop: str = strawberry.field(description="The shop's handle; an unknown one is NOT_FOUND.")
+    email: str = strawberry.field(
+        description="The shop user's email (its contact person's, or a username that is an email)."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A reset link redeemed: its token and the new password.")
 class ResetPasswordInput:
-    token: str = strawberry.field(description="The `token` of the reset link.")
-    password: str
-    password_confirmation: str
+    token: str = strawberry.field(
+        description="The `token` parameter of the reset link (/account/reset-password?token=...)."
+    )
+    password: str = strawberry.field(description=POLICY)
+    password_confirmation: str = strawberry.field(description=CONFIRMATION)
 
 
 @strawberry.type(
     description="The same answer whether or not the email belongs to a user of the shop."
 )
 class RequestPasswordResetPayload:
-    requested: bool = False
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    requested: bool = strawberry.field(
+        default=False, description="True once the request was taken, whether or not a mail went out."
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list, description=USER_ERRORS)
 
 
 @strawberry.type
 class PasswordMutations:
     @strawberry.mutation(
-        description="Set the first password with an invitation link; signs the user in."
+        description="Set the first password with an invitation link (anyone holding the link): "
+        "activates the user, signs it in and tells staff. A used, expired or replaced link is "
+        "INVALID_TOKEN."
     )
     @refusals_as(SessionPayload)
-    async def accept_invitation(self, info: Info, input: AcceptInvitationInput) -> SessionPayload:
+    async def accept_invitation(
+        self, info: GatehouseInfo, input: Annotated[AcceptInvitationInput, INPUT]
+    ) -> SessionPayload:
         ctx = info.context
         signed_in = await invitations.accept_invitation(
             ctx.runtime, ctx.caller, input.token, input.password, input.password_confirmation
@@ -52,22 +73,26 @@ class PasswordMutations:
         return session_payload(info, signed_in)
 
     @strawberry.mutation(
-        description="Mail a password-reset link (valid one hour) to the shop's user with this email."
+        description="Mail a password-reset link (valid one hour) to the shop's user with this email "
+        "(anyone may ask); a user who has no password yet gets a new invitation instead, an "
+        "excluded one nothing. Rate-limited."
     )
     @refusals_as(RequestPasswordResetPayload)
     async def request_password_reset(
-        self, info: Info, input: RequestPasswordResetInput
+        self, info: GatehouseInfo, input: Annotated[RequestPasswordResetInput, INPUT]
     ) -> RequestPasswordResetPayload:
         ctx = info.context
         await password_resets.request_password_reset(ctx.runtime, ctx.caller, input.shop, input.email)
         return RequestPasswordResetPayload(requested=True)
 
     @strawberry.mutation(
-        description="Set a new password with a reset link; the user's other sessions end and "
-        "this one is signed in."
+        description="Set a new password with a reset link (anyone holding the link); the user's "
+        "other sessions end and this one is signed in. A used or expired link is INVALID_TOKEN."
     )
     @refusals_as(SessionPayload)
-    async def reset_password(self, info: Info, input: ResetPasswordInput) -> SessionPayload:
+    async def reset_password(
+        self, info: GatehouseInfo, input: Annotated[ResetPasswordInput, INPUT]
+    ) -> SessionPayload:
         ctx = info.context
         signed_in = await password_resets.reset_password(
             ctx.runtime, ctx.caller, input.token, input.password, input.password_confirmation

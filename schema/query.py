@@ -2,112 +2,154 @@
 
 from __future__ import annotations
 
-import strawberry
-from strawberry.types import Info
+from typing import Annotated
 
-from auth.permissions import IsStaff, PasswordChangeNotPending
+import strawberry
+
+from auth.permissions import IsSignedIn, IsStaff, PasswordChangeNotPending
+from models import OutboxStatus, RegistrationStatus, ShopUserStatus
 from resolvers import audit, debtors, outbox, registration_fields, registrations, shop_users, shops
+from resolvers.debtors import MAX_SEARCH_LENGTH
 from schema.accounts import Viewer, viewer_type
 from schema.audit import AuditEvent
-from schema.customers import Debtor, ShopUser, ShopUserStatus
-from schema.errors import refusals_as_errors
+from schema.context import GatehouseInfo
+from schema.customers import Debtor, ShopUser
+from schema.errors import GRAPHQL_ERRORS, refusals_as_errors
 from schema.node_lookup import resolve_node
 from schema.nodes import Node
-from schema.outbox import OutboxMessage, OutboxStatus
-from schema.pagination import Connection, connection
-from schema.registrations import RegistrationForm, RegistrationRequest, RegistrationStatus
+from schema.outbox import OutboxMessage
+from schema.pagination import After, Connection, First, connection
+from schema.registrations import RegistrationForm, RegistrationRequest
 from schema.shops import Shop
 
+ShopHandle = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Only this shop's, by handle; an unknown handle: a GraphQL error NOT_FOUND."
+    ),
+]
 
-@strawberry.type
+
+def search_in(where: str) -> object:
+    return strawberry.argument(
+        description=f"Text to look for, ignoring case, in {where}; blank lists everything. "
+        f"Over {MAX_SEARCH_LENGTH} characters: a GraphQL error INVALID."
+    )
+
+
+@strawberry.type(
+    description="Everything there is to read. Each field says who may call it; staff-only "
+    "fields refuse others with a GraphQL error.\n\n" + GRAPHQL_ERRORS
+)
 class Query:
-    @strawberry.field(description="Who is signed in: staff, a shop user, or null when anonymous.")
-    def viewer(self, info: Info) -> Viewer | None:
+    @strawberry.field(
+        description="Who is signed in (anyone may ask): an AdminUser, a ShopUser, or null when "
+        "the request carries no live session."
+    )
+    def viewer(self, info: GatehouseInfo) -> Viewer | None:
         return viewer_type(info.context.viewer)
 
     @strawberry.field(
         permission_classes=[PasswordChangeNotPending],
-        description="Any object by global id. A customer sees only its own user, contact, "
-        "debtor and shop; anything else reads as null, like a missing id.",
+        description="Any object by global id. Staff see all; a shop user sees only its own user, "
+        "contact person, debtor and shop; anything else, and anonymous callers, read null, "
+        "exactly like an id that does not exist.",
     )
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: GatehouseInfo,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id, as `id` gives it.")],
+    ) -> Node | None:
         return await resolve_node(info, id)
 
     @strawberry.field(
-        description="A shop's registration form (anyone): open or not, the mode, the ordered "
-        "extra questions, the languages."
+        description="A shop's registration form (anyone may ask): open or not, the approval mode, "
+        "the ordered extra questions, the languages. An unknown shop: a GraphQL error NOT_FOUND."
     )
     @refusals_as_errors
-    async def registration_form(self, shop: str) -> RegistrationForm:
+    async def registration_form(
+        self, shop: Annotated[str, strawberry.argument(description="The shop's handle.")]
+    ) -> RegistrationForm:
         return RegistrationForm.from_value(await registration_fields.registration_form(shop))
 
     @strawberry.field(
-        permission_classes=[IsStaff],
-        description="Registration requests, optionally of one shop and status; `search` looks in "
-        "name, email and company. Newest first.",
+        permission_classes=[IsSignedIn, IsStaff],
+        description="Registration requests, newest first (staff only).",
     )
     @refusals_as_errors
     async def registration_requests(
         self,
-        shop: str | None = None,
-        status: RegistrationStatus | None = None,
-        search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        shop: ShopHandle = None,
+        status: Annotated[
+            RegistrationStatus | None, strawberry.argument(description="Only requests in this status.")
+        ] = None,
+        search: Annotated[str | None, search_in("the name, email and company")] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[RegistrationRequest]:
         page = await registrations.search_registration_requests(shop, status, search, first, after)
         return connection(page, RegistrationRequest.from_model)
 
-    @strawberry.field(permission_classes=[IsStaff], description="All shops (staff).")
+    @strawberry.field(permission_classes=[IsSignedIn, IsStaff], description="All shops (staff only).")
     async def shops(self) -> list[Shop]:
         return [Shop.from_model(shop) for shop in await shops.list_shops()]
 
     @strawberry.field(
-        permission_classes=[IsStaff],
-        description="Debtors whose number, name, email or VAT number contains `search`, newest first.",
+        permission_classes=[IsSignedIn, IsStaff], description="Debtors, newest first (staff only)."
     )
     @refusals_as_errors
     async def debtors(
-        self, search: str | None = None, first: int | None = None, after: str | None = None
+        self,
+        search: Annotated[str | None, search_in("the number, name, email and VAT number")] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Debtor]:
         return connection(await debtors.search_debtors(search, first, after), Debtor.from_model)
 
     @strawberry.field(
-        permission_classes=[IsStaff],
-        description="Shop users, optionally of one shop (by handle) and status; `search` looks in "
-        "usernames, contact names and emails, debtor names and numbers. Newest first.",
+        permission_classes=[IsSignedIn, IsStaff], description="Shop users, newest first (staff only)."
     )
     @refusals_as_errors
     async def shop_users(
         self,
-        info: Info,
-        shop: str | None = None,
-        status: ShopUserStatus | None = None,
-        search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        info: GatehouseInfo,
+        shop: ShopHandle = None,
+        status: Annotated[
+            ShopUserStatus | None,
+            strawberry.argument(description="Only users in this status now (see ShopUser.status)."),
+        ] = None,
+        search: Annotated[
+            str | None,
+            search_in("usernames, contact persons' names and emails, debtors' names and numbers"),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[ShopUser]:
         page = await shop_users.search_shop_users(
             info.context.runtime, shop, status, search, first, after
         )
         return connection(page, ShopUser.from_model)
 
-    @strawberry.field(permission_classes=[IsStaff], description="The audit log, newest first.")
+    @strawberry.field(
+        permission_classes=[IsSignedIn, IsStaff],
+        description="The audit log of staff actions and sign-ins, newest first (staff only).",
+    )
     @refusals_as_errors
-    async def audit_events(
-        self, first: int | None = None, after: str | None = None
-    ) -> Connection[AuditEvent]:
+    async def audit_events(self, first: First = None, after: After = None) -> Connection[AuditEvent]:
         return connection(await audit.audit_events(first, after), AuditEvent.from_model)
 
     @strawberry.field(
-        permission_classes=[IsStaff], description="Mail queued, sent and failed, newest first."
+        permission_classes=[IsSignedIn, IsStaff],
+        description="Mail queued, sent and failed, newest first (staff only).",
     )
     @refusals_as_errors
     async def outbox_messages(
         self,
-        status: OutboxStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        status: Annotated[
+            OutboxStatus | None, strawberry.argument(description="Only mail in this status.")
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[OutboxMessage]:
         return connection(
             await outbox.outbox_messages(status, first, after), OutboxMessage.from_model

@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
-import strawberry
-from strawberry.types import Info
+from typing import Annotated
 
-from auth.permissions import IsStaff
+import strawberry
+
+from auth.permissions import IsSignedIn, IsStaff
 from resolvers import registrations
+from resolvers.registrations import MAX_ANSWER_LENGTH, MAX_BULK
+from schema.context import GatehouseInfo
 from schema.customers import ShopUser
-from schema.errors import UserError, refusals_as, user_errors_of
+from schema.errors import USER_ERRORS, UserError, refusals_as, user_errors_of
+from schema.inputs import INPUT
 from schema.nodes import global_id, pk_of
 from schema.registrations import RegistrationRequest
 
+IDS = (
+    f"Global ids of registration requests, 1 to {MAX_BULK}. Each is decided on its own: one "
+    "refused is a UserError at [\"ids\", \"<index>\"], the others go on."
+)
+BULK_ERRORS = (
+    "One entry per refused id, at [\"ids\", \"<index>\"] (NOT_FOUND, ALREADY_DECIDED, ...); an "
+    "error at another field refused the whole call."
+)
 
-@strawberry.input
+
+@strawberry.input(description="The answer to one of the form's extra questions.")
 class AnswerInput:
-    key: str
-    value: str
+    key: str = strawberry.field(description="The question's key (RegistrationField.key).")
+    value: str = strawberry.field(
+        description=f"The answer, 1 to {MAX_ANSWER_LENGTH} characters; blank is FIELD_REQUIRED."
+    )
 
 
 @strawberry.input(
@@ -25,66 +40,96 @@ class AnswerInput:
 )
 class SubmitRegistrationInput:
     shop: str = strawberry.field(description="The shop's handle.")
-    name: str
-    email: str
-    company: str | None = None
-    language: str | None = strawberry.field(default=None, description="Default: the shop's first.")
-    answers: list[AnswerInput] | None = None
-    password: str | None = strawberry.field(default=None, description="AUTOMATIC mode only.")
-    password_confirmation: str | None = None
+    name: str = strawberry.field(description="The applicant's full name, 1 to 200 characters.")
+    email: str = strawberry.field(
+        description="The applicant's email, at most 150 characters; it becomes the username."
+    )
+    company: str | None = strawberry.field(default=None, description="The company, at most 200 characters.")
+    language: str | None = strawberry.field(
+        default=None, description="One of the shop's languages; default: the shop's first."
+    )
+    answers: list[AnswerInput] | None = strawberry.field(
+        default=None,
+        description="One answer to each of the shop's extra questions, each once; an answer to "
+        "a question the form does not ask is INVALID.",
+    )
+    password: str | None = strawberry.field(
+        default=None,
+        description="AUTOMATIC mode only (required there, refused in MANUAL mode): 8 to 128 "
+        "characters with letters and digits, not a well-known password.",
+    )
+    password_confirmation: str | None = strawberry.field(
+        default=None, description="The password typed again, with `password`."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="The requests to approve, and how to make their accounts.")
 class ApproveInput:
-    ids: list[strawberry.ID]
+    ids: list[strawberry.ID] = strawberry.field(description=IDS)
     debtor_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Link to this debtor instead of the best match (or a new one)."
+        default=None,
+        description="Link every request to this debtor instead of its best match (or a new "
+        "debtor); an unknown one is NOT_FOUND and refuses the call.",
     )
     price_list_tags: list[str] | None = strawberry.field(
-        default=None, description="Added to the debtor's tags and the shop's defaults."
+        default=None, description="Added to the debtor's tags, with the shop's defaults."
     )
 
 
-@strawberry.input
+@strawberry.input(description="The requests to reject, and what to tell their applicants.")
 class RejectInput:
-    ids: list[strawberry.ID]
-    reason: str | None = None
+    ids: list[strawberry.ID] = strawberry.field(description=IDS)
+    reason: str | None = strawberry.field(
+        default=None, description="Why, at most 2000 characters; kept, and quoted in the mail."
+    )
     notify_customer: bool | None = strawberry.field(
-        default=None, description="Overrides the shop's notifyCustomerOnRejection."
+        default=None,
+        description="Whether the applicants get a mail; null: the shop's notifyCustomerOnRejection.",
     )
 
 
-@strawberry.input
+@strawberry.input(description="The requests to delete for good.")
 class DeleteRegistrationsInput:
-    ids: list[strawberry.ID]
+    ids: list[strawberry.ID] = strawberry.field(description=IDS)
 
 
 @strawberry.type(
     description="For anonymous callers both objects are null: the answer is the same whether "
-    "or not the email already has an account (rule 7). Staff callers see what was made."
+    "or not the email already has an account in the shop. Staff callers see what was made."
 )
 class SubmitRegistrationPayload:
-    registration_request: RegistrationRequest | None = None
-    shop_user: ShopUser | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    registration_request: RegistrationRequest | None = strawberry.field(
+        default=None, description="The request made (staff callers only; null for others)."
+    )
+    shop_user: ShopUser | None = strawberry.field(
+        default=None,
+        description="In AUTOMATIC mode, the user made (staff callers only; null for others).",
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list, description=USER_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="What approve answers: the requests approved, and the ids refused.")
 class ApprovePayload:
-    registration_requests: list[RegistrationRequest] = strawberry.field(default_factory=list)
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    registration_requests: list[RegistrationRequest] = strawberry.field(
+        default_factory=list, description="The requests this call approved, in the order of `ids`."
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list, description=BULK_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="What reject answers: the requests rejected, and the ids refused.")
 class RejectPayload:
-    registration_requests: list[RegistrationRequest] = strawberry.field(default_factory=list)
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    registration_requests: list[RegistrationRequest] = strawberry.field(
+        default_factory=list, description="The requests this call rejected, in the order of `ids`."
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list, description=BULK_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="What deleteRegistrations answers: the ids deleted, and the ids refused.")
 class DeleteRegistrationsPayload:
-    deleted_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    deleted_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Global ids of the requests deleted, in the order of `ids`."
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list, description=BULK_ERRORS)
 
 
 def _request_pks(ids: list[strawberry.ID]) -> list[int | None]:
@@ -93,10 +138,15 @@ def _request_pks(ids: list[strawberry.ID]) -> list[int | None]:
 
 @strawberry.type
 class RegistrationMutations:
-    @strawberry.mutation(description="Register with a shop (anyone).")
+    @strawberry.mutation(
+        description="Register with a shop (anyone may call it). MANUAL mode: a PENDING request, "
+        "and staff are notified. AUTOMATIC mode: an ACTIVE account at once. An email that has an "
+        "account in the shop gets the same answer, no request, and a mail with sign-in and reset "
+        "links. Rate-limited."
+    )
     @refusals_as(SubmitRegistrationPayload)
     async def submit_registration(
-        self, info: Info, input: SubmitRegistrationInput
+        self, info: GatehouseInfo, input: Annotated[SubmitRegistrationInput, INPUT]
     ) -> SubmitRegistrationPayload:
         ctx = info.context
         submission = registrations.Submission(
@@ -120,12 +170,13 @@ class RegistrationMutations:
         )
 
     @strawberry.mutation(
-        permission_classes=[IsStaff],
-        description="Approve requests (PENDING or REJECTED): link or make debtor and contact, "
-        "make an INVITED user and mail the invitation. Each id succeeds or fails on its own.",
+        permission_classes=[IsSignedIn, IsStaff],
+        description="Approve requests that are PENDING or REJECTED (staff only): link or make the "
+        "debtor and contact person, make an INVITED user and mail the invitation. Each id "
+        "succeeds or fails on its own; approving twice, even at once, makes one account.",
     )
     @refusals_as(ApprovePayload)
-    async def approve(self, info: Info, input: ApproveInput) -> ApprovePayload:
+    async def approve(self, info: GatehouseInfo, input: Annotated[ApproveInput, INPUT]) -> ApprovePayload:
         ctx = info.context
         result = await registrations.approve_registrations(
             ctx.runtime, ctx.caller, _request_pks(input.ids),
@@ -139,11 +190,13 @@ class RegistrationMutations:
         )
 
     @strawberry.mutation(
-        permission_classes=[IsStaff],
-        description="Reject PENDING requests; they are kept, with the reason.",
+        permission_classes=[IsSignedIn, IsStaff],
+        description="Reject PENDING requests (staff only); they are kept, with the reason, and "
+        "the applicants are mailed unless the call or the shop says not to. Each id succeeds or "
+        "fails on its own.",
     )
     @refusals_as(RejectPayload)
-    async def reject(self, info: Info, input: RejectInput) -> RejectPayload:
+    async def reject(self, info: GatehouseInfo, input: Annotated[RejectInput, INPUT]) -> RejectPayload:
         ctx = info.context
         result = await registrations.reject_registrations(
             ctx.runtime, ctx.caller, _request_pks(input.ids),
@@ -155,12 +208,13 @@ class RegistrationMutations:
         )
 
     @strawberry.mutation(
-        permission_classes=[IsStaff],
-        description="Delete requests for good; only the audit log keeps a trace.",
+        permission_classes=[IsSignedIn, IsStaff],
+        description="Delete requests for good, in any status (staff only); only the audit log "
+        "keeps a trace. Each id succeeds or fails on its own.",
     )
     @refusals_as(DeleteRegistrationsPayload)
     async def delete_registrations(
-        self, info: Info, input: DeleteRegistrationsInput
+        self, info: GatehouseInfo, input: Annotated[DeleteRegistrationsInput, INPUT]
     ) -> DeleteRegistrationsPayload:
         result = await registrations.delete_registrations(info.context.caller, _request_pks(input.ids))
         return DeleteRegistrationsPayload(

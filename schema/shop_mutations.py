@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
-import strawberry
-from strawberry.types import Info
+from typing import Annotated
 
-from auth.permissions import IsStaff
+import strawberry
+
+from auth.permissions import IsSignedIn, IsStaff
 from resolvers import shops
+from schema.context import GatehouseInfo
 from schema.errors import refusals_as
+from schema.inputs import INPUT
 from schema.shops import CreateShopInput, Shop, ShopPayload, UpdateShopSettingsInput
 
 
 @strawberry.type
 class ShopMutations:
-    @strawberry.mutation(permission_classes=[IsStaff], description="Open a new shop.")
+    @strawberry.mutation(
+        permission_classes=[IsSignedIn, IsStaff],
+        description="Open a new shop (staff only); a taken handle is INVALID at [\"handle\"].",
+    )
     @refusals_as(ShopPayload)
-    async def create_shop(self, info: Info, input: CreateShopInput) -> ShopPayload:
+    async def create_shop(self, info: GatehouseInfo, input: Annotated[CreateShopInput, INPUT]) -> ShopPayload:
         shop = await shops.create_shop(info.context.caller, input.handle, input.to_settings())
         return ShopPayload(shop=Shop.from_model(shop))
 
-    @strawberry.mutation(permission_classes=[IsStaff], description="Change a shop's settings.")
+    @strawberry.mutation(
+        permission_classes=[IsSignedIn, IsStaff],
+        description="Change a shop's settings (staff only); the settings left out keep their values.",
+    )
     @refusals_as(ShopPayload)
-    async def update_shop_settings(self, info: Info, input: UpdateShopSettingsInput) -> ShopPayload:
+    async def update_shop_settings(
+        self, info: GatehouseInfo, input: Annotated[UpdateShopSettingsInput, INPUT]
+    ) -> ShopPayload:
         shop = await shops.update_shop_settings(
             info.context.caller, input.shop, input.to_settings()
         )

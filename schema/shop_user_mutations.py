@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
-from strawberry.types import Info
 
-from auth.permissions import IsStaff
+from auth.permissions import IsSignedIn, IsStaff
 from resolvers import shop_users
+from schema.context import GatehouseInfo
 from schema.customers import ShopUser
-from schema.errors import UserError, refusals_as
+from schema.errors import USER_ERRORS, UserError, refusals_as
+from schema.inputs import INPUT
 from schema.nodes import pk_of
+
+SHOP_USER_ID = "The shop user's global id; an unknown one is NOT_FOUND."
 
 
 @strawberry.input(
@@ -19,58 +23,94 @@ from schema.nodes import pk_of
     "at first sign-in), or sendInvitation for a set-password link by mail."
 )
 class CreateShopUserInput:
-    contact_person_id: strawberry.ID
+    contact_person_id: strawberry.ID = strawberry.field(
+        description="Global id of the contact person the login is for; an unknown one is "
+        "CONTACT_NOT_FOUND, one with a user in this shop already ALREADY_HAS_ACCOUNT."
+    )
     shop: str = strawberry.field(description="The shop's handle.")
-    username: str = strawberry.field(description="Unique per shop, ignoring case.")
-    language: str = strawberry.field(description="One of the shop's languages.")
-    password: str | None = None
-    password_confirmation: str | None = None
-    send_invitation: bool = False
+    username: str = strawberry.field(
+        description="1 to 150 characters without spaces; unique per shop, ignoring case (else "
+        "USERNAME_TAKEN)."
+    )
+    language: str = strawberry.field(
+        description="The language of the user's mail; one of the shop's (else LANGUAGE_NOT_OFFERED)."
+    )
+    password: str | None = strawberry.field(
+        default=None,
+        description="A first password, 8 to 128 characters with letters and digits; the user "
+        "must change it at first sign-in. Not with sendInvitation.",
+    )
+    password_confirmation: str | None = strawberry.field(
+        default=None, description="The password typed again; a different one is PASSWORD_MISMATCH."
+    )
+    send_invitation: bool = strawberry.field(
+        default=False,
+        description="Mail the contact person a link to choose a password instead of giving one; "
+        "the user is INVITED until then.",
+    )
     may_be_excluded: bool = strawberry.field(
         default=True, description="Whether staff may exclude this user, e.g. for unpaid bills."
     )
 
 
-@strawberry.input
+@strawberry.input(description="The invited user to send a new link to.")
 class ResendInvitationInput:
-    shop_user_id: strawberry.ID
+    shop_user_id: strawberry.ID = strawberry.field(description=SHOP_USER_ID)
 
 
 @strawberry.input(
     description="Exclude (reason, and optionally until when) or readmit (excluded: false) a user."
 )
 class SetExclusionInput:
-    shop_user_id: strawberry.ID
-    excluded: bool
-    reason: str | None = None
+    shop_user_id: strawberry.ID = strawberry.field(description=SHOP_USER_ID)
+    excluded: bool = strawberry.field(
+        description="True excludes (again, with the new reason and end); false readmits."
+    )
+    reason: str | None = strawberry.field(
+        default=None, description="Why, at most 1000 characters; staff see it as exclusionReason."
+    )
     until: datetime | None = strawberry.field(
-        default=None, description="The exclusion lifts by itself at this moment (with a time zone)."
+        default=None,
+        description="The exclusion lifts by itself at this moment, which must be in the future and "
+        "carry its UTC offset; null: until readmitted.",
     )
 
 
-@strawberry.type
+@strawberry.type(description="What createShopUser answers.")
 class CreateShopUserPayload:
-    shop_user: ShopUser | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    shop_user: ShopUser | None = strawberry.field(
+        default=None, description="The user made; null when userErrors refused the call."
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list, description=USER_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="What resendInvitation answers.")
 class ResendInvitationPayload:
-    shop_user: ShopUser | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    shop_user: ShopUser | None = strawberry.field(
+        default=None, description="The user invited again; null when userErrors refused the call."
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list, description=USER_ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="What setExclusion answers.")
 class SetExclusionPayload:
-    shop_user: ShopUser | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    shop_user: ShopUser | None = strawberry.field(
+        default=None, description="The user as it is now; null when userErrors refused the call."
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list, description=USER_ERRORS)
 
 
 @strawberry.type
 class ShopUserMutations:
-    @strawberry.mutation(permission_classes=[IsStaff], description="Give a contact person a login.")
+    @strawberry.mutation(
+        permission_classes=[IsSignedIn, IsStaff],
+        description="Give a contact person a login to a shop (staff only): with a first password "
+        "typed twice, or with sendInvitation for a set-password link by mail.",
+    )
     @refusals_as(CreateShopUserPayload)
-    async def create_shop_user(self, info: Info, input: CreateShopUserInput) -> CreateShopUserPayload:
+    async def create_shop_user(
+        self, info: GatehouseInfo, input: Annotated[CreateShopUserInput, INPUT]
+    ) -> CreateShopUserPayload:
         ctx = info.context
         new = shop_users.NewShopUser(
             contact_pk=pk_of(input.contact_person_id, "ContactPerson"),
@@ -86,12 +126,14 @@ class ShopUserMutations:
         return CreateShopUserPayload(shop_user=ShopUser.from_model(shop_user))
 
     @strawberry.mutation(
-        permission_classes=[IsStaff],
-        description="Mail a new invitation link to a user who has not set a password; "
-        "the link sent before stops working.",
+        permission_classes=[IsSignedIn, IsStaff],
+        description="Mail a new invitation link to a user who has not set a password (staff only); "
+        "the link sent before stops working. An excluded user: ACCOUNT_EXCLUDED.",
     )
     @refusals_as(ResendInvitationPayload)
-    async def resend_invitation(self, info: Info, input: ResendInvitationInput) -> ResendInvitationPayload:
+    async def resend_invitation(
+        self, info: GatehouseInfo, input: Annotated[ResendInvitationInput, INPUT]
+    ) -> ResendInvitationPayload:
         ctx = info.context
         shop_user = await shop_users.resend_invitation(
             ctx.runtime, ctx.caller, pk_of(input.shop_user_id, "ShopUser")
@@ -99,11 +141,14 @@ class ShopUserMutations:
         return ResendInvitationPayload(shop_user=ShopUser.from_model(shop_user))
 
     @strawberry.mutation(
-        permission_classes=[IsStaff],
-        description="Exclude a user (their sessions end at once) or readmit them.",
+        permission_classes=[IsSignedIn, IsStaff],
+        description="Exclude a user (staff only; its sessions and mailed links end at once) or "
+        "readmit it. A user whose mayBeExcluded is false: NOT_EXCLUDABLE.",
     )
     @refusals_as(SetExclusionPayload)
-    async def set_exclusion(self, info: Info, input: SetExclusionInput) -> SetExclusionPayload:
+    async def set_exclusion(
+        self, info: GatehouseInfo, input: Annotated[SetExclusionInput, INPUT]
+    ) -> SetExclusionPayload:
         ctx = info.context
         shop_user = await shop_users.set_exclusion(
             ctx.runtime, ctx.caller, pk_of(input.shop_user_id, "ShopUser"),

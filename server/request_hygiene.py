@@ -18,6 +18,8 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from auth.error_codes import GraphQLErrorCode
+
 MAX_NESTING_WALK = 100_000
 # Far above any query, variables or bulk decision of 500 ids a dashboard sends; a body must
 # not be able to fill memory (or the cache of parsed documents).
@@ -27,7 +29,7 @@ MAX_BODY_BYTES = 256 * 1024
 def refusal(message: str, status_code: int) -> JSONResponse:
     """A refusal before GraphQL begins, in GraphQL's error shape."""
     return JSONResponse(
-        {"data": None, "errors": [{"message": message, "extensions": {"code": "INVALID"}}]},
+        {"data": None, "errors": [{"message": message, "extensions": {"code": GraphQLErrorCode.INVALID}}]},
         status_code=status_code,
     )
 

@@ -13,6 +13,7 @@ import uuid
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from auth.error_codes import GraphQLErrorCode
 from schema.masking import INTERNAL_MESSAGE
 
 logger = logging.getLogger("gatehouse.errors")
@@ -22,7 +23,10 @@ def internal_error_body(request_id: str) -> dict:
     return {
         "data": None,
         "errors": [
-            {"message": INTERNAL_MESSAGE, "extensions": {"code": "INTERNAL", "requestId": request_id}}
+            {
+                "message": INTERNAL_MESSAGE,
+                "extensions": {"code": GraphQLErrorCode.INTERNAL, "requestId": request_id},
+            }
         ],
     }
 

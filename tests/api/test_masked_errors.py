@@ -74,12 +74,14 @@ async def test_unexpected_error_is_masked_with_a_request_id_that_stands_in_the_l
     assert SECRET not in error["message"]
     assert "request id" in error["message"].lower()
     request_id = error["extensions"]["requestId"]
-    assert request_id and request_id == response.headers["X-Request-Id"]
+    assert request_id
+    assert request_id == response.headers["X-Request-Id"]
     assert_leaks_nothing(response.text)
 
     (record,) = logged_under(caplog, request_id)
     assert record.levelno == logging.ERROR
-    assert record.exc_info is not None and record.exc_info[0] is RuntimeError
+    assert record.exc_info is not None
+    assert record.exc_info[0] is RuntimeError
     assert SECRET in caplog.text  # the full story is for the log, and only there
 
 
@@ -220,7 +222,7 @@ SIGN_IN_WITH_OVERLONG_INPUT = [
 ]
 
 
-@pytest.mark.parametrize("mutation, value, field", SIGN_IN_WITH_OVERLONG_INPUT)
+@pytest.mark.parametrize(("mutation", "value", "field"), SIGN_IN_WITH_OVERLONG_INPUT)
 async def test_sign_in_with_overlong_input_fails_like_any_wrong_credentials(
     client, mutation, value, field
 ):

@@ -83,7 +83,7 @@ async def test_create_shop_as_staff_is_allowed(client):
 # --- shops ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who, code", [("anonymous", "UNAUTHENTICATED"), ("customer", "FORBIDDEN")])
+@pytest.mark.parametrize(("who", "code"), [("anonymous", "UNAUTHENTICATED"), ("customer", "FORBIDDEN")])
 async def test_shops_is_staff_only(client, who, code):
     token = await customer_token(client) if who == "customer" else None
     before = await written_rows()
@@ -101,7 +101,7 @@ async def test_shops_is_staff_only(client, who, code):
 # --- auditEvents ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who, code", [("anonymous", "UNAUTHENTICATED"), ("customer", "FORBIDDEN")])
+@pytest.mark.parametrize(("who", "code"), [("anonymous", "UNAUTHENTICATED"), ("customer", "FORBIDDEN")])
 async def test_audit_events_is_staff_only(client, who, code):
     await staff_token(client, "boss@example.com")  # leaves an 'admin.login' event to hide
     token = await customer_token(client) if who == "customer" else None

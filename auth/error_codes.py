@@ -1,0 +1,68 @@
+"""The codes of GraphQL errors (`extensions.code`): refusals that are not about a mutation's input.
+
+A mutation refuses its input in its payload's `userErrors` (`UserErrorCode`); everything
+else is a GraphQL error carrying one of these codes. It lives in `auth/` because the
+permission checks raise it and `auth/` is imported by `schema/` and `server/` alike.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class GraphQLErrorCode(str, Enum):
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    PASSWORD_CHANGE_REQUIRED = "PASSWORD_CHANGE_REQUIRED"  # noqa: S105 (an error code, not a password)
+    INVALID = "INVALID"
+    NOT_FOUND = "NOT_FOUND"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    INTERNAL = "INTERNAL"
+
+    @property
+    def description(self) -> str:
+        """When the code comes, for partners (the schema's enum and the docs show it)."""
+        return _DESCRIPTIONS[self]
+
+
+_DESCRIPTIONS = {
+    GraphQLErrorCode.UNAUTHENTICATED: (
+        "The field needs a signed-in caller and the request carries no live session: no token, "
+        "or one that ended (logout, exclusion, password change) or expired. Sign in again."
+    ),
+    GraphQLErrorCode.FORBIDDEN: (
+        "Signed in, but the caller's role may not use the field: a customer calling a "
+        "staff-only query or mutation."
+    ),
+    GraphQLErrorCode.PASSWORD_CHANGE_REQUIRED: (
+        "A shop user whose password was chosen by staff (mustChangePassword) asked for its "
+        "account's data; it must call changePassword first."
+    ),
+    GraphQLErrorCode.INVALID: (
+        "An argument of a query field was refused (a cursor that is not ours, `first` outside "
+        "0 to 100, a negative amount); `extensions.field` names it. Also the answer, with an HTTP "
+        "status of 400 or more, to a request that is not a GraphQL request: a body that is not "
+        "JSON or too large, no query, a mutation sent with GET."
+    ),
+    GraphQLErrorCode.NOT_FOUND: (
+        "A query argument names what does not exist, such as the shop handle of "
+        "registrationForm; `extensions.field` names it."
+    ),
+    GraphQLErrorCode.BAD_USER_INPUT: (
+        "A value does not fit its type: a variable or argument of the wrong type, a Decimal or "
+        "DateTime string that cannot be read, an enum value that does not exist, a required "
+        "input field left out. Nothing ran."
+    ),
+    GraphQLErrorCode.GRAPHQL_PARSE_FAILED: "The document is not GraphQL: a syntax error. Nothing ran.",
+    GraphQLErrorCode.GRAPHQL_VALIDATION_FAILED: (
+        "The document does not fit the schema (an unknown field or type, a missing required "
+        "argument) or is over a limit: too deep, too many aliases, too many tokens. The message "
+        "says which. Nothing ran."
+    ),
+    GraphQLErrorCode.INTERNAL: (
+        "Something failed on the server. The message says nothing more; `extensions.requestId` "
+        "is also in the server log: quote it when you report the error."
+    ),
+}
