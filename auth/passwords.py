@@ -99,6 +99,11 @@ _HASHING_POOL = ThreadPoolExecutor(
 T = TypeVar("T")
 
 
+async def in_hashing_pool(work: Callable[..., T], *args: Any) -> T:
+    """Runs `work(*args)` on the hashing threads (low CPU priority), off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(_HASHING_POOL, work, *args)
+
+
 class PasswordHasher:
     """Hashes and verifies in a small pool of threads, so sign-ins never stall the event loop.
 
@@ -115,16 +120,13 @@ class PasswordHasher:
         self._decoy_hash = self._argon2.hash(secrets.token_urlsafe(32))
         self.calls = 0
 
-    async def _off_the_loop(self, work: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(_HASHING_POOL, work, *args)
-
     async def hash(self, password: str) -> str:
         self.calls += 1
-        return await self._off_the_loop(self._argon2.hash, password)
+        return await in_hashing_pool(self._argon2.hash, password)
 
     async def verify(self, stored_hash: str | None, password: str) -> Verification:
         self.calls += 1
-        return await self._off_the_loop(self._verify, stored_hash or self._decoy_hash, password)
+        return await in_hashing_pool(self._verify, stored_hash or self._decoy_hash, password)
 
     def _verify(self, stored_hash: str, password: str) -> Verification:
         try:

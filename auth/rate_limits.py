@@ -1,4 +1,4 @@
-"""Rule 14: sign-in, registration and reset requests are limited per client address and per account.
+"""Rule 14 of docs/api.md: sign-in, registration and reset requests are limited per address and account.
 
 Counted per GraphQL operation (the use case asks), not per HTTP request. The
 counters live in a `limits` storage: memory for one process, Redis when

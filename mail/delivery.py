@@ -9,6 +9,7 @@ A deliverer that dies mid-send leaves its rows to be retried once the lease ends
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ class RetryPolicy:
 
     def delay_after(self, attempts: int) -> timedelta:
         """30 s, 1 min, 2 min, … doubling up to an hour."""
-        return min(self.first_delay * 2 ** max(attempts - 1, 0), self.max_delay)
+        return min(self.first_delay * (1 << max(attempts - 1, 0)), self.max_delay)
 
 
 @dataclass
@@ -156,14 +157,12 @@ class Deliverer:
                 logger.exception("Mail delivery round failed; trying again shortly")
                 report = DeliveryReport()
             if report.handled < self.batch_size:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=interval)
-                except TimeoutError:
-                    pass
 
 
 async def _forget_if_asked(row: OutboxMessage) -> None:
-    """Deletes a finished mail whose request was deleted meanwhile (rule 6).
+    """Deletes a finished mail whose request was deleted meanwhile (rule 6 of docs/api.md).
 
     Read from the row, not from the copy claimed before sending: the request may have
     been deleted while the mail was on the wire. A mail still queued when that happened

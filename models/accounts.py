@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -30,10 +31,11 @@ class AdminUser(Model):
 
     class Meta:
         table = "admin_user"
-        ordering = ["id"]
+        ordering = ("id",)
 
-    async def save(self, *args, **kwargs) -> None:
-        self.email = normalise_email(self.email)
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        # Blank never gets here: create_admin refuses it first.
+        self.email = normalise_email(self.email) or ""
         await super().save(*args, **kwargs)
 
 
@@ -56,7 +58,7 @@ class ShopUser(Model):
     language = fields.CharField(max_length=8)
     may_be_excluded = fields.BooleanField(default=True)
     excluded = fields.BooleanField(default=False)
-    exclusion_reason = fields.TextField(null=True)
+    exclusion_reason: str | None = fields.TextField(null=True)
     excluded_since = fields.DatetimeField(null=True)
     excluded_until = fields.DatetimeField(null=True)
     must_change_password = fields.BooleanField(default=False)
@@ -70,9 +72,9 @@ class ShopUser(Model):
         unique_together = (("shop", "username_key"), ("shop", "contact"))
         # A shop's users, newest first, a page at a time (keyset on id).
         indexes = (("shop", "id"),)
-        ordering = ["id"]
+        ordering = ("id",)
 
-    async def save(self, *args, **kwargs) -> None:
+    async def save(self, *args: Any, **kwargs: Any) -> None:
         self.username = self.username.strip()
         self.username_key = username_key(self.username)
         await super().save(*args, **kwargs)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -26,8 +27,8 @@ class AuditEvent(Model):
     object_type = fields.CharField(max_length=64, null=True)
     object_id = fields.IntField(null=True)
     client_address = fields.CharField(max_length=64, null=True)
-    details: dict = fields.JSONField(default=dict)
+    details: dict[str, Any] = fields.JSONField(default=dict)
 
     class Meta:
         table = "audit_event"
-        ordering = ["-id"]
+        ordering = ("-id",)

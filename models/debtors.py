@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
 from models.normalise import name_key, normalise_email
@@ -23,7 +24,7 @@ class Debtor(Model):
     email = fields.CharField(max_length=254, null=True, db_index=True)
     phone = fields.CharField(max_length=64, null=True)
     vat_number = fields.CharField(max_length=32, null=True, db_index=True)
-    address = fields.TextField(null=True)
+    address: str | None = fields.TextField(null=True)
     price_list_tags: list[str] = fields.JSONField(default=list)
     # Overrides of the shop's order rules; null means "the shop's".
     minimum_order_amount = fields.DecimalField(max_digits=14, decimal_places=2, null=True)
@@ -35,14 +36,20 @@ class Debtor(Model):
 
     class Meta:
         table = "debtor"
-        ordering = ["id"]
+        ordering = ("id",)
 
-    async def save(self, *args, update_fields: Iterable[str] | None = None, **kwargs) -> None:
+    async def save(
+        self,
+        using_db: BaseDBAsyncClient | None = None,
+        update_fields: Iterable[str] | None = None,
+        force_create: bool = False,
+        force_update: bool = False,
+    ) -> None:
         self.email = normalise_email(self.email)
         self.name_key = name_key(self.name)
         if update_fields is not None and "name" in update_fields:
             update_fields = [*update_fields, "name_key"]
-        await super().save(*args, update_fields=update_fields, **kwargs)
+        await super().save(using_db, update_fields, force_create, force_update)
 
 
 class ContactPerson(Model):
@@ -65,9 +72,9 @@ class ContactPerson(Model):
 
     class Meta:
         table = "contact_person"
-        ordering = ["id"]
+        ordering = ("id",)
 
-    async def save(self, *args, **kwargs) -> None:
+    async def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = normalise_email(self.email)
         await super().save(*args, **kwargs)
 

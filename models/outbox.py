@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -24,14 +24,14 @@ class OutboxMessage(Model):
     recipient = fields.CharField(max_length=254)
     template = fields.CharField(max_length=64)
     language = fields.CharField(max_length=8)
-    context: dict = fields.JSONField(default=dict)
+    context: dict[str, Any] = fields.JSONField(default=dict)
     status = fields.CharEnumField(OutboxStatus, max_length=16, default=OutboxStatus.QUEUED)
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField()
     sent_at = fields.DatetimeField(null=True)
-    last_error = fields.TextField(null=True)
+    last_error: str | None = fields.TextField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
-    # The registration request a mail is about. Rule 6 leaves no trace of a deleted request:
+    # The registration request a mail is about. Rule 6 of docs/api.md leaves no trace of a deleted request:
     # its mails go with it, except one still owed to the applicant, which is sent and then
     # forgotten (`forget_once_sent`).
     registration_request: fields.ForeignKeyNullableRelation[RegistrationRequest] = (
@@ -48,4 +48,4 @@ class OutboxMessage(Model):
         # Due mail for the deliverer; a status's mails, newest first, for outboxMessages;
         # the digests since a request came in, to strike it out when it is deleted.
         indexes = (("status", "next_attempt_at"), ("status", "id"), ("template", "created_at"))
-        ordering = ["-id"]
+        ordering = ("-id",)

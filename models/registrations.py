@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -37,7 +38,7 @@ class RegistrationRequest(Model):
         db_index=True,
     )
     decided_by_id: int | None
-    rejection_reason = fields.TextField(null=True)
+    rejection_reason: str | None = fields.TextField(null=True)
     debtor: fields.ForeignKeyNullableRelation[Debtor] = fields.ForeignKeyField(
         "models.Debtor", related_name="registration_requests", null=True, on_delete=fields.SET_NULL,
         db_index=True,
@@ -58,9 +59,9 @@ class RegistrationRequest(Model):
         table = "registration_request"
         # A shop's requests (of one status), newest first, a page at a time (keyset on id).
         indexes = (("shop", "status", "id"), ("shop", "id"), ("status", "id"))
-        ordering = ["-id"]
+        ordering = ("-id",)
 
-    async def save(self, *args, **kwargs) -> None:
+    async def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = normalise_email(self.email) or ""
         await super().save(*args, **kwargs)
 
@@ -81,4 +82,4 @@ class RegistrationAnswer(Model):
 
     class Meta:
         table = "registration_answer"
-        ordering = ["position", "id"]
+        ordering = ("position", "id")

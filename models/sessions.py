@@ -33,7 +33,7 @@ class Session(Model):
 
 class TokenPurpose(str, Enum):
     INVITATION = "INVITATION"
-    PASSWORD_RESET = "PASSWORD_RESET"
+    PASSWORD_RESET = "PASSWORD_RESET"  # noqa: S105 (a kind of link, not a password)
 
 
 class OneTimeToken(Model):

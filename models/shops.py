@@ -40,7 +40,7 @@ class Shop(Model):
 
     class Meta:
         table = "shop"
-        ordering = ["handle"]
+        ordering = ("handle",)
 
     @property
     def default_language(self) -> str:
@@ -66,4 +66,4 @@ class RegistrationField(Model):
     class Meta:
         table = "registration_field"
         unique_together = (("shop", "key"),)
-        ordering = ["position", "id"]
+        ordering = ("position", "id")

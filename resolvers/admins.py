@@ -9,6 +9,7 @@ from auth.viewer import Caller
 from models import AdminUser
 from resolvers import audit
 from resolvers import validation as check
+from resolvers.errors import Problems
 from resolvers.passwords import hash_new_password
 from resolvers.runtime import Runtime
 
@@ -16,10 +17,11 @@ from resolvers.runtime import Runtime
 async def create_admin(
     runtime: Runtime, caller: Caller, email: str, name: str | None, password: str
 ) -> AdminUser:
-    email = check.email_address(email, "email")
-    name = check.optional_text(name, "name", max_length=200)
+    problems = Problems()
+    email = check.email_address(problems, email, "email")
+    name = check.optional_text(problems, name, "name", max_length=200)
     password_hash = await hash_new_password(
-        runtime.passwords, password, None, user_inputs=[email, name or ""]
+        runtime.passwords, problems, password, None, user_inputs=[email, name or ""]
     )
     try:
         async with in_transaction():

@@ -28,10 +28,9 @@ async def record(
             actor_kind, actor_label = ActorKind.SYSTEM, caller.system_actor
         elif viewer is None:
             actor_kind = ActorKind.ANONYMOUS
-        elif viewer.is_staff:
-            actor_kind, actor_id = ActorKind.ADMIN, viewer.admin.id
         else:
-            actor_kind, actor_id = ActorKind.CUSTOMER, viewer.shop_user.id
+            actor_kind = ActorKind.ADMIN if viewer.is_staff else ActorKind.CUSTOMER
+            actor_id = viewer.account.id
         actor_label = actor_label or (viewer.label if viewer else None)
     return await AuditEvent.create(
         actor_kind=actor_kind,

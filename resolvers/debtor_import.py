@@ -24,7 +24,7 @@ from models import ContactPerson, Debtor
 from models.normalise import name_key
 from resolvers import audit
 from resolvers.debtors import validated_contact, validated_debtor
-from resolvers.errors import ErrorCode, UserInputError
+from resolvers.errors import ErrorCode, Problem, Problems
 from resolvers.validation import camel_case, check_limits_agree
 
 M = TypeVar("M", Debtor, ContactPerson)
@@ -95,7 +95,7 @@ def _money(text: str) -> Decimal | None:
         return Decimal("NaN")  # refused by the money check, with its message
 
 
-def _debtor_values(cells: dict[str, str]) -> dict[str, Any]:
+def _debtor_values(problems: Problems, cells: dict[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for column, name in DEBTOR_COLUMNS.items():
         if column not in cells:
@@ -108,15 +108,17 @@ def _debtor_values(cells: dict[str, str]) -> dict[str, Any]:
         else:
             values[name] = text or None
     if not values.get("number"):
-        raise UserInputError.of(ErrorCode.FIELD_REQUIRED, "This column is required.", "number")
-    clean = validated_debtor(values)
-    check_limits_agree(clean.get("minimum_order_amount"), clean.get("checkout_payment_limit"))
+        problems.add(ErrorCode.FIELD_REQUIRED, "This column is required.", "number")
+    clean = validated_debtor(problems, values)
+    check_limits_agree(problems, clean.get("minimum_order_amount"), clean.get("checkout_payment_limit"))
     if "name" in clean:  # bulk writes skip Debtor.save, which keeps the key otherwise
         clean["name_key"] = name_key(clean["name"])
     return clean
 
 
-def _contact_values(cells: dict[str, str], default_language: str) -> dict[str, Any] | None:
+def _contact_values(
+    problems: Problems, cells: dict[str, str], default_language: str
+) -> dict[str, Any] | None:
     given = {name: cells[column] for column, name in CONTACT_COLUMNS.items() if column in cells}
     if not any(given.values()):
         return None
@@ -126,19 +128,27 @@ def _contact_values(cells: dict[str, str], default_language: str) -> dict[str, A
     # Without the column an existing contact keeps its language; a new one gets the default.
     if "language" in values:
         values["language"] = values["language"] or default_language
-    return validated_contact(values)
+    return validated_contact(problems, values)
 
 
-def _refusal(error: UserInputError, contact: bool) -> str:
+def _refusal(problem: Problem, columns: dict[str, str]) -> str:
     """The problem named by its CSV column, e.g. `vat_number: Enter a VAT number ...`."""
-    problem = error.problems[0]
     if not problem.field:
         return problem.message
-    columns = CONTACT_COLUMNS if contact else DEBTOR_COLUMNS
     column = next(
         (c for c, name in columns.items() if camel_case(name) == problem.field[0]), problem.field[0]
     )
     return f"{column}: {problem.message}"
+
+
+def _checked_row(line: int, cells: dict[str, str], default_language: str) -> _Row | str:
+    """The row's values, or why it is refused: each problem by its column, `; ` between."""
+    debtor_problems, contact_problems = Problems(), Problems()
+    debtor = _debtor_values(debtor_problems, cells)
+    contact = _contact_values(contact_problems, cells, default_language)
+    refusals = [_refusal(p, DEBTOR_COLUMNS) for p in debtor_problems]
+    refusals += [_refusal(p, CONTACT_COLUMNS) for p in contact_problems]
+    return "; ".join(refusals) if refusals else _Row(line, debtor, contact)
 
 
 def _delimiter(header_line: str) -> str:
@@ -162,18 +172,15 @@ def read_rows(source: TextIO, default_language: str, report: ImportReport) -> It
             value.count("\n") for value in record.values() if isinstance(value, str)
         )
         cells = {key: (value or "").strip() for key, value in record.items() if key in header}
-        if None in record:
-            report.refused.append((line, "The row has more cells than the header has columns."))
+        row = (
+            "The row has more cells than the header has columns."
+            if None in record
+            else _checked_row(line, cells, default_language)
+        )
+        if isinstance(row, str):
+            report.refused.append((line, row))
         else:
-            try:
-                debtor = _debtor_values(cells)
-            except UserInputError as error:
-                report.refused.append((line, _refusal(error, contact=False)))
-            else:
-                try:
-                    yield _Row(line, debtor, _contact_values(cells, default_language))
-                except UserInputError as error:
-                    report.refused.append((line, _refusal(error, contact=True)))
+            yield row
 
 
 def _touched(rows: list[M]) -> list[M]:
@@ -228,8 +235,8 @@ class _KnownContacts:
     """The contact persons of some debtors, found by email first and by name second."""
 
     def __init__(self, contacts: Iterable[ContactPerson]) -> None:
-        self.by_email: dict[tuple, ContactPerson] = {}
-        self.by_name: dict[tuple, ContactPerson] = {}
+        self.by_email: dict[tuple[int, str], ContactPerson] = {}
+        self.by_name: dict[tuple[int, str, str], ContactPerson] = {}
         for contact in contacts:
             self.add(contact)
 

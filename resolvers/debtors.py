@@ -14,7 +14,7 @@ from auth.viewer import Caller
 from models import ContactPerson, Debtor
 from resolvers import audit
 from resolvers import validation as check
-from resolvers.errors import ErrorCode, UserInputError
+from resolvers.errors import ErrorCode, Problems, UserInputError
 from resolvers.pagination import Page, newest_first
 
 _DEBTOR_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$")
@@ -34,72 +34,68 @@ def normalise_vat_number(value: str) -> str:
     return _VAT_SEPARATORS.sub("", value).upper()
 
 
-def debtor_number(value: str | None, field: str = "number") -> str | None:
+def debtor_number(problems: Problems, value: str | None, field: str = "number") -> str | None:
     if value is None or not value.strip():
         return None
     value = value.strip()
     if not _DEBTOR_NUMBER.match(value):
-        raise check.invalid(
-            "Use 1 to 32 letters, digits, dots, slashes, hyphens or underscores.", field
-        )
+        problems.invalid("Use 1 to 32 letters, digits, dots, slashes, hyphens or underscores.", field)
     return value
 
 
-def vat_number(value: str | None, field: str = "vatNumber") -> str | None:
+def vat_number(problems: Problems, value: str | None, field: str = "vatNumber") -> str | None:
     if value is None or not value.strip():
         return None
     value = normalise_vat_number(value)
     if not _VAT_NUMBER.match(value):
-        raise check.invalid("Enter a VAT number such as 'NL853865392B01'.", field)
+        problems.invalid("Enter a VAT number such as 'NL853865392B01'.", field)
     return value
 
 
-def validated_debtor(values: dict[str, Any]) -> dict[str, Any]:
+def _debtor_field(problems: Problems, name: str, value: Any) -> Any:
+    field = check.camel_case(name)
+    match name:
+        case "number":
+            return debtor_number(problems, value, field)
+        case "name":
+            return check.required_text(problems, value or "", field, max_length=200)
+        case "email":
+            return check.optional_email_address(problems, value, field)
+        case "phone":
+            return check.optional_text(problems, value, field, max_length=64)
+        case "vat_number":
+            return vat_number(problems, value, field)
+        case "address":
+            return check.optional_text(problems, value, field, max_length=1000)
+        case "price_list_tags":
+            return check.tag_list(problems, value or [], field)
+        case "minimum_order_amount" | "checkout_payment_limit":
+            return check.money(problems, value, field)
+    raise ValueError(f"not a debtor field: {name}")
+
+
+def validated_debtor(problems: Problems, values: dict[str, Any]) -> dict[str, Any]:
     """Debtor fields checked and normalised; a field not in `values` is left out."""
-    clean: dict[str, Any] = {}
-    for name, value in values.items():
-        field = check.camel_case(name)
-        match name:
-            case "number":
-                value = debtor_number(value, field)
-            case "name":
-                value = check.required_text(value or "", field, max_length=200)
-            case "email":
-                value = check.optional_email_address(value, field)
-            case "phone":
-                value = check.optional_text(value, field, max_length=64)
-            case "vat_number":
-                value = vat_number(value, field)
-            case "address":
-                value = check.optional_text(value, field, max_length=1000)
-            case "price_list_tags":
-                value = check.tag_list(value or [], field)
-            case "minimum_order_amount" | "checkout_payment_limit":
-                value = check.money(value, field)
-            case _:
-                raise ValueError(f"not a debtor field: {name}")
-        clean[name] = value
-    return clean
+    return {name: _debtor_field(problems, name, value) for name, value in values.items()}
 
 
-def validated_contact(values: dict[str, Any]) -> dict[str, Any]:
+def _contact_field(problems: Problems, name: str, value: Any) -> Any:
+    field = check.camel_case(name)
+    match name:
+        case "first_name" | "last_name":
+            return check.required_text(problems, value or "", field, max_length=100)
+        case "email":
+            return check.optional_email_address(problems, value, field)
+        case "phone":
+            return check.optional_text(problems, value, field, max_length=64)
+        case "language":
+            return check.language_code(problems, (value or "").strip(), field)
+    raise ValueError(f"not a contact field: {name}")
+
+
+def validated_contact(problems: Problems, values: dict[str, Any]) -> dict[str, Any]:
     """Contact person fields checked and normalised; a field not in `values` is left out."""
-    clean: dict[str, Any] = {}
-    for name, value in values.items():
-        field = check.camel_case(name)
-        match name:
-            case "first_name" | "last_name":
-                value = check.required_text(value or "", field, max_length=100)
-            case "email":
-                value = check.optional_email_address(value, field)
-            case "phone":
-                value = check.optional_text(value, field, max_length=64)
-            case "language":
-                value = check.language_code((value or "").strip(), field)
-            case _:
-                raise ValueError(f"not a contact field: {name}")
-        clean[name] = value
-    return clean
+    return {name: _contact_field(problems, name, value) for name, value in values.items()}
 
 
 def _number_taken(number: str) -> UserInputError:
@@ -133,10 +129,14 @@ async def insert_debtor(clean: dict[str, Any]) -> Debtor:
 
 
 async def create_debtor(caller: Caller, values: dict[str, Any]) -> Debtor:
-    clean = validated_debtor(values)
+    problems = Problems()
+    clean = validated_debtor(problems, values)
     if "name" not in clean:
-        raise UserInputError.of(ErrorCode.FIELD_REQUIRED, "This field is required.", "name")
-    check.check_limits_agree(clean.get("minimum_order_amount"), clean.get("checkout_payment_limit"))
+        problems.add(ErrorCode.FIELD_REQUIRED, "This field is required.", "name")
+    check.check_limits_agree(
+        problems, clean.get("minimum_order_amount"), clean.get("checkout_payment_limit")
+    )
+    problems.raise_if_any()
     try:
         async with in_transaction():
             debtor = await insert_debtor(clean)
@@ -151,18 +151,22 @@ async def find_debtor(pk: int | None) -> Debtor | None:
 
 
 async def update_debtor(caller: Caller, pk: int | None, values: dict[str, Any]) -> Debtor:
-    clean = validated_debtor(values)
+    problems = Problems()
+    clean = validated_debtor(problems, values)
     if "number" in clean and clean["number"] is None:
-        raise check.invalid("A debtor keeps a number.", "number")
+        problems.invalid("A debtor keeps a number.", "number")
     try:
         async with in_transaction():
             debtor = await find_debtor(pk)
             if debtor is None:
-                raise UserInputError.of(ErrorCode.NOT_FOUND, "No such debtor.", "id")
+                problems.add(ErrorCode.NOT_FOUND, "No such debtor.", "id")
+                raise problems.error()
             check.check_limits_agree(
+                problems,
                 clean.get("minimum_order_amount", debtor.minimum_order_amount),
                 clean.get("checkout_payment_limit", debtor.checkout_payment_limit),
             )
+            problems.raise_if_any()
             debtor.update_from_dict(clean)
             await debtor.save()
             await audit.record(
@@ -174,12 +178,17 @@ async def update_debtor(caller: Caller, pk: int | None, values: dict[str, Any]) 
     return debtor
 
 
-async def create_contact_person(caller: Caller, debtor_pk: int | None, values: dict[str, Any]) -> ContactPerson:
-    clean = validated_contact(values)
+async def create_contact_person(
+    caller: Caller, debtor_pk: int | None, values: dict[str, Any]
+) -> ContactPerson:
+    problems = Problems()
+    clean = validated_contact(problems, values)
     async with in_transaction():
         debtor = await find_debtor(debtor_pk)
         if debtor is None:
-            raise UserInputError.of(ErrorCode.NOT_FOUND, "No such debtor.", "debtorId")
+            problems.add(ErrorCode.NOT_FOUND, "No such debtor.", "debtorId")
+            raise problems.error()
+        problems.raise_if_any()
         contact = await ContactPerson.create(debtor=debtor, **clean)
         await audit.record(caller, "contact_person.created", contact, debtor=debtor.number)
     return contact
@@ -190,11 +199,14 @@ async def find_contact_person(pk: int | None) -> ContactPerson | None:
 
 
 async def update_contact_person(caller: Caller, pk: int | None, values: dict[str, Any]) -> ContactPerson:
-    clean = validated_contact(values)
+    problems = Problems()
+    clean = validated_contact(problems, values)
     async with in_transaction():
         contact = await find_contact_person(pk)
         if contact is None:
-            raise UserInputError.of(ErrorCode.NOT_FOUND, "No such contact person.", "id")
+            problems.add(ErrorCode.NOT_FOUND, "No such contact person.", "id")
+            raise problems.error()
+        problems.raise_if_any()
         contact.update_from_dict(clean)
         await contact.save()
         await audit.record(
@@ -208,9 +220,13 @@ def search_term(search: str | None) -> str | None:
     """The trimmed search text, or None to list everything."""
     if search is None or not search.strip():
         return None
+    problems = Problems()
     if len(search) > MAX_SEARCH_LENGTH:
-        raise check.invalid(f"Search with at most {MAX_SEARCH_LENGTH} characters.", "search")
-    return check.searchable(search.strip())
+        problems.invalid(f"Search with at most {MAX_SEARCH_LENGTH} characters.", "search")
+    else:
+        check.searchable(problems, search.strip())
+    problems.raise_if_any()
+    return search.strip()
 
 
 async def search_debtors(search: str | None, first: int | None, after: str | None) -> Page[Debtor]:

@@ -1,4 +1,4 @@
-"""Invitations: a link to set a first password, and accepting it (rule 8)."""
+"""Invitations: a link to set a first password, and accepting it (rule 8 of docs/api.md)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from auth.viewer import Caller, Viewer
 from mail.outbox import enqueue
 from models import ActorKind, ContactPerson, OneTimeToken, Shop, ShopUser, TokenPurpose
 from resolvers import audit
-from resolvers.errors import ErrorCode, UserInputError
+from resolvers.errors import ErrorCode, Problems, UserInputError
 from resolvers.links import invitation_url
-from resolvers.passwords import hash_new_password, refuse_overlong_password
+from resolvers.passwords import hash_new_password, password_length
 from resolvers.runtime import Runtime
 from resolvers.sessions import SignedIn
 
@@ -31,11 +31,14 @@ async def send_invitation(
     """Queue an invitation mail with a fresh link (to the contact unless `recipient` is
     given); call inside the use case's transaction."""
     now = runtime.now()
+    address = recipient or contact.email
+    if address is None:
+        raise ValueError("an invitation needs an address: check the contact's before calling")
     token = await one_time_tokens.issue(
         shop_user, TokenPurpose.INVITATION, now=now, lifetime=runtime.invitation_lifetime
     )
     await enqueue(
-        recipient=recipient or contact.email,
+        recipient=address,
         template="invitation",
         language=shop_user.language,
         context={
@@ -74,24 +77,30 @@ async def checked_link(
     first_password: bool = False,
 ) -> CheckedLink:
     """Checks the link and the new password; INVALID_TOKEN for a used, expired or unknown link,
-    or one of an excluded user (no side door, rule 10)."""
+    or one of an excluded user (no side door, rule 10 of docs/api.md)."""
     operation = "acceptInvitation" if purpose is TokenPurpose.INVITATION else "resetPassword"
     await runtime.limit(operation, caller.client_address)
-    refuse_overlong_password(password, "password")
+    problems = Problems()
+    password_length(problems, password, "password")
     now = runtime.now()
     row = await one_time_tokens.redeemable(token, purpose, now=now)
-    refused = row is None or row.shop_user.is_excluded_at(now)
-    if refused or (first_password and row.shop_user.password_hash is not None):
+    if (
+        row is None
+        or row.shop_user.is_excluded_at(now)
+        or (first_password and row.shop_user.password_hash is not None)
+    ):
         # A link is a way in: a refused one is audited like a failed sign-in.
         await audit.record(
             caller, "customer.link_refused", row.shop_user if row else None,
             actor_kind=ActorKind.ANONYMOUS, purpose=purpose.value,
         )
-        raise invalid_token()
+        problems.add(ErrorCode.INVALID_TOKEN, INVALID_LINK, "token")
+        raise problems.error()
+    problems.raise_if_any()  # an overlong password is not looked at further
     shop_user: ShopUser = row.shop_user
     contact = await ContactPerson.get(id=shop_user.contact_id)
     new_hash = await hash_new_password(
-        runtime.passwords, password, confirmation,
+        runtime.passwords, problems, password, confirmation,
         user_inputs=[shop_user.username, contact.first_name, contact.last_name, shop_user.shop.name],
     )
     return CheckedLink(row, shop_user, shop_user.shop, contact, new_hash)

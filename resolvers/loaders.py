@@ -43,11 +43,13 @@ def _grouped_by(model: type[M], foreign_key: str) -> DataLoader[int, list[M]]:
     return DataLoader(load_fn=load)
 
 
-def _matching_debtors(answers: DataLoader[int, list[RegistrationAnswer]]) -> DataLoader:
+def _matching_debtors(
+    answers: DataLoader[int, list[RegistrationAnswer]],
+) -> DataLoader[RegistrationRequest, list[Debtor]]:
     async def load(requests: Sequence[RegistrationRequest]) -> list[list[Debtor]]:
         answer_lists = await answers.load_many([request.id for request in requests])
         return await matching_debtors(
-            [clues_of(request, given) for request, given in zip(requests, answer_lists)]
+            [clues_of(request, given) for request, given in zip(requests, answer_lists, strict=True)]
         )
 
     return DataLoader(load_fn=load, cache_key_fn=lambda request: request.id)

@@ -1,4 +1,4 @@
-"""Rule 7: an existing customer is linked, never duplicated.
+"""Rule 7 of docs/api.md: an existing customer is linked, never duplicated.
 
 A registration matches a debtor that has a contact person with the same
 email, the same email itself, the same VAT number (the answer to a field keyed
@@ -44,7 +44,7 @@ async def matching_debtors(clues: Sequence[Clues]) -> list[list[Debtor]]:
     if not emails:
         return [[] for _ in clues]
     contacts = await ContactPerson.filter(email__in=emails).only("id", "debtor_id", "email")
-    debtor_ids_by_email: dict[str, list[int]] = defaultdict(list)
+    debtor_ids_by_email: dict[str | None, list[int]] = defaultdict(list)
     for contact in contacts:
         debtor_ids_by_email[contact.email].append(contact.debtor_id)
 

@@ -1,4 +1,4 @@
-"""Order rules (rule 13): the minimum order amount and the checkout payment limit."""
+"""Order rules (rule 13 of docs/api.md): the minimum order amount and the checkout payment limit."""
 
 from __future__ import annotations
 

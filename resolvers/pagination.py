@@ -11,6 +11,7 @@ import binascii
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from resolvers.errors import ErrorCode, UserInputError
@@ -19,7 +20,7 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 _CURSOR_PREFIX = "after:"
 
-T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 def encode_cursor(row_id: int) -> str:
@@ -51,11 +52,11 @@ def page_size(first: int | None) -> int:
 
 
 @dataclass
-class Page(Generic[T]):
-    items: list[T]
+class Page(Generic[M]):
+    items: list[M]
     has_next_page: bool
     # Counting is a query of its own, run only when a client asks for totalCount.
-    filtered: QuerySet
+    filtered: QuerySet[M]
 
     @property
     def end_cursor(self) -> str | None:
@@ -65,7 +66,7 @@ class Page(Generic[T]):
         return await self.filtered.count()
 
 
-async def newest_first(queryset: QuerySet, first: int | None, after: str | None) -> Page:
+async def newest_first(queryset: QuerySet[M], first: int | None, after: str | None) -> Page[M]:
     size = page_size(first)
     rows = queryset
     if after is not None:

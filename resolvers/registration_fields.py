@@ -12,7 +12,7 @@ from auth.viewer import Caller
 from models import ApprovalMode, RegistrationField, Shop
 from resolvers import audit
 from resolvers import validation as check
-from resolvers.errors import ErrorCode, UserInputError
+from resolvers.errors import ErrorCode, Problems
 from resolvers.shops import shop_by_handle
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -44,14 +44,14 @@ async def fields_of(shop_id: int) -> list[RegistrationField]:
     return await RegistrationField.filter(shop_id=shop_id).order_by("position", "id")
 
 
-def _key(value: str) -> str:
+def _key(problems: Problems, value: str) -> str:
     value = value.strip()
     if not _KEY.match(value):
-        raise check.invalid(
+        problems.invalid(
             "Use 1 to 64 lower-case letters, digits and underscores, starting with a letter.", "key"
         )
-    if value in RESERVED_KEYS:
-        raise check.invalid(f"'{value}' is asked by every form already.", "key")
+    elif value in RESERVED_KEYS:
+        problems.invalid(f"'{value}' is asked by every form already.", "key")
     return value
 
 
@@ -67,16 +67,18 @@ async def create_registration_field(
     caller: Caller, shop_handle: str, key: str, label: str, position: int | None
 ) -> RegistrationField:
     """A new required question, at `position` (1 is first) or last."""
-    key = _key(key)
-    label = check.required_text(label, "label", max_length=200)
+    problems = Problems()
+    key = _key(problems, key)
+    label = check.required_text(problems, label, "label", max_length=200)
     try:
         async with in_transaction():
-            shop = await shop_by_handle(shop_handle)
+            shop = await shop_by_handle(shop_handle, problems)
             fields = await fields_of(shop.id)
             if len(fields) >= MAX_FIELDS:
-                raise check.invalid(f"A form has at most {MAX_FIELDS} extra fields.", "shop")
-            if any(field.key == key for field in fields):
-                raise check.invalid(f"This form has a field '{key}' already.", "key")
+                problems.invalid(f"A form has at most {MAX_FIELDS} extra fields.", "shop")
+            if not problems.has("key") and any(field.key == key for field in fields):
+                problems.invalid(f"This form has a field '{key}' already.", "key")
+            problems.raise_if_any()
             field = await RegistrationField.create(shop=shop, key=key, label=label, position=0)
             index = len(fields) if position is None else min(max(position, 1), len(fields) + 1) - 1
             fields.insert(index, field)
@@ -87,10 +89,12 @@ async def create_registration_field(
     return field
 
 
-async def _field(pk: int | None) -> RegistrationField:
+async def _field(pk: int | None, problems: Problems) -> RegistrationField:
+    """The field, or NOT_FOUND, reported with the call's other `problems` found so far."""
     field = await RegistrationField.get_or_none(id=pk) if pk is not None else None
     if field is None:
-        raise UserInputError.of(ErrorCode.NOT_FOUND, "No such registration field.", "id")
+        problems.add(ErrorCode.NOT_FOUND, "No such registration field.", "id")
+        raise problems.error()
     return field
 
 
@@ -98,9 +102,11 @@ async def update_registration_field(
     caller: Caller, pk: int | None, label: str | None, position: int | None
 ) -> RegistrationField:
     """A new label or place; answers already given keep the label they were asked with."""
-    new_label = check.required_text(label, "label", max_length=200) if label is not None else None
+    problems = Problems()
+    new_label = check.required_text(problems, label, "label", max_length=200) if label is not None else None
     async with in_transaction():
-        field = await _field(pk)
+        field = await _field(pk, problems)
+        problems.raise_if_any()
         if new_label is not None and new_label != field.label:
             field.label = new_label
             await field.save(update_fields=["label"])
@@ -108,14 +114,16 @@ async def update_registration_field(
             fields = [f for f in await fields_of(field.shop_id) if f.id != field.id]
             fields.insert(min(max(position, 1), len(fields) + 1) - 1, field)
             await _renumber(fields)
-        await audit.record(caller, "registration_field.updated", field, label=field.label, position=field.position)
+        await audit.record(
+            caller, "registration_field.updated", field, label=field.label, position=field.position
+        )
     return field
 
 
 async def delete_registration_field(caller: Caller, pk: int | None) -> int:
     """Removes the question from the form; answers already given stay as they were."""
     async with in_transaction():
-        field = await _field(pk)
+        field = await _field(pk, Problems())
         await field.delete()
         await _renumber(await fields_of(field.shop_id))
         await audit.record(caller, "registration_field.deleted", field, key=field.key)

@@ -1,9 +1,9 @@
-"""Self-registration: the form's submission (rules 1–3, 7) and staff decisions (rules 4–6)."""
+"""Self-registration (rules 1 to 7 of docs/api.md): the form's submission and staff decisions."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -28,18 +28,18 @@ from models.normalise import username_key
 from resolvers import audit
 from resolvers import validation as check
 from resolvers.debtors import find_debtor, insert_debtor, search_term
-from resolvers.errors import ErrorCode, Problem, UserInputError
+from resolvers.errors import ErrorCode, Problem, Problems, UserInputError
 from resolvers.invitations import send_invitation
 from resolvers.links import sign_in_url
 from resolvers.matching import clues_of, matching_debtors
 from resolvers.pagination import Page, newest_first
 from resolvers.password_resets import new_reset_link
-from resolvers.passwords import new_password_problem
+from resolvers.passwords import new_password
 from resolvers.registration_fields import fields_of
 from resolvers.reminders import review_url, strike_from_digests
-from resolvers.runtime import Runtime
+from resolvers.runtime import Pause, Runtime, no_pause
 from resolvers.shop_users import users_with_email
-from resolvers.shops import language_problem, shop_by_handle
+from resolvers.shops import offered_language, shop_by_handle
 
 MAX_ANSWER_LENGTH = 2000
 MAX_BULK = 500
@@ -59,7 +59,7 @@ class Submission:
 
 @dataclass(frozen=True)
 class Submitted:
-    """What a submission made; both None when the email already had an account (rule 7)."""
+    """What a submission made; both None when the email already had an account (rule 7 of docs/api.md)."""
 
     request: RegistrationRequest | None = None
     shop_user: ShopUser | None = None
@@ -75,81 +75,64 @@ class _Checked:
     answers: list[tuple[RegistrationField, str]]
 
 
-def _answer_problems(fields: list[RegistrationField], given: Sequence[tuple[str, str]]) -> list[Problem]:
-    problems: list[Problem] = []
+def _check_answers(
+    problems: Problems, fields: list[RegistrationField], given: Sequence[tuple[str, str]]
+) -> None:
+    """Each field answered once, and no answer to a question the form does not ask."""
     keys = [key for key, _ in given]
     known = {f.key for f in fields}
     for key in dict.fromkeys(keys):
-        if key not in known or keys.count(key) > 1:
-            why = "This form asks no such question." if key not in known else "Answer each question once."
-            problems.append(Problem(ErrorCode.INVALID, why, ("answers", key[:64])))
+        if key not in known:
+            problems.invalid("This form asks no such question.", key[:64])
+        elif keys.count(key) > 1:
+            problems.invalid("Answer each question once.", key[:64])
     values = dict(given)
     for form_field in fields:
-        try:
-            check.required_text(
-                values.get(form_field.key) or "", form_field.key, max_length=MAX_ANSWER_LENGTH
-            )
-        except UserInputError as error:
-            problem = error.problems[0]
-            message = f"'{form_field.label}' is required." if problem.code is ErrorCode.FIELD_REQUIRED else problem.message
-            problems.append(Problem(problem.code, message, ("answers", form_field.key)))
-    return problems
-
-
-def _problem(check_one, *args, **kwargs) -> tuple[object, Problem | None]:
-    """Runs one value check; returns (value, None) or (None, its problem)."""
-    try:
-        return check_one(*args, **kwargs), None
-    except UserInputError as error:
-        return None, error.problems[0]
+        check.required_text(
+            problems, values.get(form_field.key) or "", form_field.key,
+            max_length=MAX_ANSWER_LENGTH, required=f"'{form_field.label}' is required.",
+        )
 
 
 async def _checked(submission: Submission) -> _Checked:
     """The submission checked against the shop's form; every problem at once."""
-    shop = await shop_by_handle(submission.shop_handle)
+    problems = Problems()
+    name = check.required_text(problems, submission.name, "name", max_length=200)
+    email = check.email_address(problems, submission.email, "email")
+    # The email becomes the username.
+    if not problems.has("email") and not check.fits_column(ShopUser, "username_key", username_key(email)):
+        problems.invalid("Use an email of at most 150 characters.", "email")
+    company = check.optional_text(problems, submission.company, "company", max_length=200)
+    shop = await shop_by_handle(submission.shop_handle, problems)
     if not shop.registration_enabled:
-        raise UserInputError.of(
-            ErrorCode.REGISTRATION_DISABLED, "This shop does not take registrations.", "shop"
-        )
-    name, name_problem = _problem(check.required_text, submission.name, "name", max_length=200)
-    email, email_problem = _problem(check.email_address, submission.email, "email")
-    if email and not check.fits_column(ShopUser, "username_key", username_key(str(email))):
-        # The email becomes the username.
-        email, email_problem = None, Problem(ErrorCode.INVALID, "Use an email of at most 150 characters.", ("email",))
-    company, company_problem = _problem(check.optional_text, submission.company, "company", max_length=200)
-    problems = [p for p in (name_problem, email_problem, company_problem) if p]
-    language = (submission.language or "").strip() or shop.default_language
-    language_refused = language_problem(shop, language)
-    if language_refused:
-        problems.append(language_refused)
+        problems.add(ErrorCode.REGISTRATION_DISABLED, "This shop does not take registrations.", "shop")
+        raise problems.error()
+    language = offered_language(problems, shop, (submission.language or "").strip() or shop.default_language)
     fields = await fields_of(shop.id)
-    problems += _answer_problems(fields, submission.answers)
-    problems += _password_problems(shop, submission)
-    if problems:
-        raise UserInputError(problems)
+    _check_answers(problems.at("answers"), fields, submission.answers)
+    _check_password(problems, shop, submission)
+    problems.raise_if_any()
     values = dict(submission.answers)
     answers = [(f, values[f.key].strip()) for f in fields]
-    return _Checked(shop, str(name), str(email), company, language, answers)  # type: ignore[arg-type]
+    return _Checked(shop, name, email, company, language, answers)
 
 
-def _password_problems(shop: Shop, submission: Submission) -> list[Problem]:
+def _check_password(problems: Problems, shop: Shop, submission: Submission) -> None:
     if shop.approval_mode is ApprovalMode.MANUAL:
         if submission.password:
-            return [Problem(
-                ErrorCode.INVALID,
+            problems.invalid(
                 "This shop reviews registrations first; the invitation lets you choose a password.",
-                ("password",),
-            )]
-        return []
-    if not submission.password:
-        return [Problem(ErrorCode.FIELD_REQUIRED, "Choose a password.", ("password",))]
-    if submission.password_confirmation is None:
-        return [Problem(ErrorCode.FIELD_REQUIRED, "Type the password twice.", ("passwordConfirmation",))]
-    problem = new_password_problem(
-        submission.password, submission.password_confirmation,
-        user_inputs=[submission.email, submission.name, submission.company or "", shop.name],
-    )
-    return [problem] if problem else []
+                "password",
+            )
+    elif not submission.password:
+        problems.add(ErrorCode.FIELD_REQUIRED, "Choose a password.", "password")
+    elif submission.password_confirmation is None:
+        problems.add(ErrorCode.FIELD_REQUIRED, "Type the password twice.", "passwordConfirmation")
+    else:
+        new_password(
+            problems, submission.password, submission.password_confirmation,
+            user_inputs=[submission.email, submission.name, submission.company or "", shop.name],
+        )
 
 
 async def submit_registration(runtime: Runtime, caller: Caller, submission: Submission) -> Submitted:
@@ -182,7 +165,7 @@ async def submit_registration(runtime: Runtime, caller: Caller, submission: Subm
             await audit.record(caller, "registration.submitted", request, shop=shop.handle)
             return Submitted(request)
         request.status, request.decided_at = RegistrationStatus.APPROVED, runtime.now()
-        shop_user = await _provision(runtime, shop, request, answers, password_hash=password_hash)
+        _, shop_user = await _provision(runtime, shop, request, answers, password_hash=password_hash)
         await _queue_welcome(runtime, shop, request, shop_user, answers)
         await audit.record(caller, "registration.approved_automatically", request, shop=shop.handle)
         return Submitted(request, shop_user)
@@ -191,7 +174,7 @@ async def submit_registration(runtime: Runtime, caller: Caller, submission: Subm
 async def _tell_existing_user(
     runtime: Runtime, caller: Caller, checked: _Checked, users: list[ShopUser]
 ) -> None:
-    """Rule 7: no request; the user gets sign-in and reset links, unless excluded."""
+    """Rule 7 of docs/api.md: no request; the user gets sign-in and reset links, unless excluded."""
     now = runtime.now()
     admitted = [user for user in users if not user.is_excluded_at(now)]
     user = admitted[0] if admitted else users[0]
@@ -302,10 +285,12 @@ async def _provision(
     debtor: Debtor | None = None,
     extra_tags: Sequence[str] = (),
     password_hash: str | None = None,
-) -> ShopUser:
+    after_checks: Pause = no_pause,
+) -> tuple[Debtor, ShopUser]:
     """Links or makes the debtor and contact, makes the shop user, records them on the request.
 
-    Call inside the transaction that decided the request.
+    Call inside the transaction that decided the request; `after_checks` is awaited just
+    before the shop user is inserted.
     """
     if debtor is None:
         matches = (await matching_debtors([clues_of(request, answers)]))[0]
@@ -328,6 +313,7 @@ async def _provision(
     taken = await ShopUser.filter(shop_id=shop.id, contact_id=contact.id).exists()
     if taken or await users_with_email(shop.id, request.email):
         raise _has_account()
+    await after_checks()
     now = runtime.now()
     try:
         shop_user = await ShopUser.create(
@@ -341,7 +327,7 @@ async def _provision(
     request.debtor, request.shop_user = debtor, shop_user
     await request.save()
     shop_user.contact = contact
-    return shop_user
+    return debtor, shop_user
 
 
 @dataclass
@@ -353,15 +339,15 @@ class BulkResult:
     problems: list[Problem] = field(default_factory=list)
 
     def refuse(self, index: int, error: UserInputError) -> None:
-        first = error.problems[0]
-        self.problems.append(Problem(first.code, first.message, ("ids", str(index))))
+        """Keeps each of the id's problems, at that id."""
+        self.problems += [replace(problem, field=("ids", str(index))) for problem in error.problems]
 
 
-def _check_bulk(pks: Sequence[int | None]) -> None:
+def _check_bulk(problems: Problems, pks: Sequence[int | None]) -> None:
     if not pks:
-        raise check.invalid("Name at least one request.", "ids")
-    if len(pks) > MAX_BULK:
-        raise check.invalid(f"Decide at most {MAX_BULK} requests at once.", "ids")
+        problems.invalid("Name at least one request.", "ids")
+    elif len(pks) > MAX_BULK:
+        problems.invalid(f"Decide at most {MAX_BULK} requests at once.", "ids")
 
 
 async def _decide_each(
@@ -396,19 +382,32 @@ async def approve_registrations(
     debtor_pk: int | None = None,
     debtor_given: bool = False,
     price_list_tags: Sequence[str] | None = None,
+    after_checks: Pause = no_pause,
 ) -> BulkResult:
     """Each request on its own: claimed from PENDING or REJECTED by one conditional UPDATE,
-    so two dashboards approving at once make one account and one invitation."""
-    _check_bulk(pks)
-    extra_tags = check.tag_list(list(price_list_tags or []), "priceListTags")
+    so two dashboards approving at once make one account and one invitation.
+
+    `after_checks` is awaited by each approval that claimed its request and passed every
+    check, inside its transaction, just before the shop user is inserted."""
+    problems = Problems()
+    _check_bulk(problems, pks)
+    extra_tags = check.tag_list(problems, list(price_list_tags or []), "priceListTags")
     if debtor_given and await find_debtor(debtor_pk) is None:
-        raise UserInputError.of(ErrorCode.NOT_FOUND, "No such debtor.", "debtorId")
+        problems.add(ErrorCode.NOT_FOUND, "No such debtor.", "debtorId")
+    problems.raise_if_any()
     named_debtor = debtor_pk if debtor_given else None
-    return await _decide_each(pks, lambda pk: _approve_one(runtime, caller, pk, named_debtor, extra_tags))
+    return await _decide_each(
+        pks, lambda pk: _approve_one(runtime, caller, pk, named_debtor, extra_tags, after_checks)
+    )
 
 
 async def _approve_one(
-    runtime: Runtime, caller: Caller, pk: int | None, debtor_pk: int | None, extra_tags: list[str]
+    runtime: Runtime,
+    caller: Caller,
+    pk: int | None,
+    debtor_pk: int | None,
+    extra_tags: list[str],
+    after_checks: Pause,
 ) -> RegistrationRequest:
     async with in_transaction():
         claimed = pk is not None and await RegistrationRequest.filter(
@@ -423,13 +422,13 @@ async def _approve_one(
         answers = await RegistrationAnswer.filter(request_id=request.id)
         # Read afresh in this transaction: an earlier id's rolled-back changes must not linger.
         debtor = await find_debtor(debtor_pk)
-        shop_user = await _provision(
-            runtime, request.shop, request, answers, debtor=debtor, extra_tags=extra_tags
+        debtor, shop_user = await _provision(
+            runtime, request.shop, request, answers,
+            debtor=debtor, extra_tags=extra_tags, after_checks=after_checks,
         )
         await send_invitation(runtime, shop_user, request.shop, shop_user.contact)
         await audit.record(
-            caller, "registration.approved", request,
-            debtor=request.debtor.number, shop_user=shop_user.id,
+            caller, "registration.approved", request, debtor=debtor.number, shop_user=shop_user.id
         )
     return request
 
@@ -444,8 +443,10 @@ async def reject_registrations(
 ) -> BulkResult:
     """PENDING requests become REJECTED, kept with the reason; the customer is told unless
     the call (or else the shop) says not to."""
-    _check_bulk(pks)
-    reason = check.optional_text(reason, "reason", max_length=2000)
+    problems = Problems()
+    _check_bulk(problems, pks)
+    reason = check.optional_text(problems, reason, "reason", max_length=2000)
+    problems.raise_if_any()
     return await _decide_each(pks, lambda pk: _reject_one(runtime, caller, pk, reason, notify_customer))
 
 
@@ -481,7 +482,9 @@ async def _reject_one(
 async def delete_registrations(caller: Caller, pks: Sequence[int | None]) -> BulkResult:
     """The requests are gone, with the mails about them; only the audit log remembers who
     asked and who deleted."""
-    _check_bulk(pks)
+    problems = Problems()
+    _check_bulk(problems, pks)
+    problems.raise_if_any()
     result = BulkResult()
     for index, pk in enumerate(pks):
         async with in_transaction():
@@ -503,8 +506,8 @@ async def delete_registrations(caller: Caller, pks: Sequence[int | None]) -> Bul
     return result
 
 
-# Mails a deleted request still owes: the applicant's rejection notice (rule 5) and, for an
-# automatic registration, staff's news of the account it made (rule 3). They are sent, then
+# Mails a deleted request still owes: the applicant's rejection notice (rule 5 of docs/api.md) and, for an
+# automatic registration, staff's news of the account it made (rule 3 of docs/api.md). They are sent, then
 # forgotten; the rest (staff notices, a "received" note perhaps to a forged address) go now.
 OWED_AFTER_DELETION = ("rejection", "staff_account_created")
 

@@ -1,4 +1,4 @@
-"""Rule 11: staff get one digest per shop of the requests left pending too long."""
+"""Rule 11 of docs/api.md: staff get one digest per shop of the requests left pending too long."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ async def send_reminder_digests(runtime: Runtime) -> list[str]:
     now = runtime.now()
     digested = []
     for shop in await Shop.filter(notification_email__isnull=False):
+        recipient = shop.notification_email
+        if recipient is None:  # not after that filter; the type checker cannot know
+            continue
         waiting_since = now - timedelta(hours=shop.reminder_delay_hours)
         async with in_transaction():
             # Read under lock, in the digest's transaction: a request deleted meanwhile is either
@@ -47,7 +50,7 @@ async def send_reminder_digests(runtime: Runtime) -> list[str]:
             if not claimed:
                 continue
             await enqueue(
-                recipient=shop.notification_email,
+                recipient=recipient,
                 template=DIGEST_TEMPLATE,
                 language=shop.default_language,
                 context={
@@ -73,7 +76,7 @@ async def send_reminder_digests(runtime: Runtime) -> list[str]:
 
 
 async def strike_from_digests(request: RegistrationRequest) -> None:
-    """Rule 6 for digests: a deleted request leaves the digests that listed it (sent or not);
+    """Rule 6 of docs/api.md for digests: a deleted request leaves the digests that listed it (sent or not);
     a digest that listed nothing else goes."""
     digests = OutboxMessage.filter(template=DIGEST_TEMPLATE, created_at__gte=request.submitted_at)
     for digest in await digests.select_for_update():  # two deletions must not undo each other

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -40,3 +40,11 @@ class Runtime:
         exceeded = await self.rate_limits.hit(operation, *subjects)
         if exceeded is not None:
             raise rate_limited(exceeded.retry_after_seconds)
+
+
+# Awaited at a point of a use case where a test holds concurrent calls, so that they really race.
+Pause = Callable[[], Awaitable[None]]
+
+
+async def no_pause() -> None:
+    """Goes straight on: what every call but a race test uses."""

@@ -1,4 +1,4 @@
-"""Shop users made and managed by staff: creation, invitations, exclusion (rules 9 and 10)."""
+"""Shop users made and managed by staff: creation, invitations, exclusion (rules 9 and 10 of docs/api.md)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from models.normalise import username_key
 from resolvers import audit
 from resolvers import validation as check
 from resolvers.debtors import find_contact_person, search_term
-from resolvers.errors import ErrorCode, Problem, UserInputError
+from resolvers.errors import ErrorCode, Problems, UserInputError
 from resolvers.invitations import send_invitation
 from resolvers.pagination import Page, newest_first
-from resolvers.passwords import new_password_problem
-from resolvers.runtime import Runtime
-from resolvers.shops import find_shop, language_problem, shop_by_handle
+from resolvers.passwords import new_password
+from resolvers.runtime import Pause, Runtime, no_pause
+from resolvers.shops import find_shop, offered_language, shop_by_handle
 
 USERNAME_TAKEN = "This username is taken in this shop."
 HAS_ACCOUNT = "This contact person already has a user in this shop."
@@ -39,70 +39,66 @@ class NewShopUser:
     may_be_excluded: bool = True
 
 
-def _username_problem(username: str) -> Problem | None:
+def _username(problems: Problems, username: str) -> str:
     if not username:
-        return Problem(ErrorCode.FIELD_REQUIRED, "This field is required.", ("username",))
+        problems.add(ErrorCode.FIELD_REQUIRED, "This field is required.", "username")
     # The key is compared too: case folding can lengthen a name ("ß" becomes "ss").
-    if not check.fits_column(ShopUser, "username", username) or not check.fits_column(
+    elif not check.fits_column(ShopUser, "username", username) or not check.fits_column(
         ShopUser, "username_key", username_key(username)
     ):
-        return Problem(ErrorCode.INVALID, "Use at most 150 characters.", ("username",))
-    if any(char.isspace() or not char.isprintable() for char in username):
-        return Problem(ErrorCode.INVALID, "A username has no spaces.", ("username",))
-    return None
+        problems.invalid("Use at most 150 characters.", "username")
+    elif any(char.isspace() or not char.isprintable() for char in username):
+        problems.invalid("A username has no spaces.", "username")
+    return username
 
 
-def _password_choice_problem(new: NewShopUser) -> Problem | None:
+def _password_choice(problems: Problems, new: NewShopUser) -> bool:
+    """Whether the call gives a password (typed twice) or asks for an invitation, not both."""
     if new.send_invitation and new.password:
-        return Problem(
-            ErrorCode.INVALID, "Give a password or send an invitation, not both.", ("password",)
+        problems.invalid("Give a password or send an invitation, not both.", "password")
+    elif not new.send_invitation and not new.password:
+        problems.add(
+            ErrorCode.FIELD_REQUIRED, "Give a password (typed twice) or send an invitation.", "password"
         )
-    if not new.send_invitation and not new.password:
-        return Problem(
-            ErrorCode.FIELD_REQUIRED,
-            "Give a password (typed twice) or send an invitation.",
-            ("password",),
-        )
-    if not new.send_invitation and new.password_confirmation is None:
-        return Problem(ErrorCode.FIELD_REQUIRED, "Type the password twice.", ("passwordConfirmation",))
-    return None
+    elif not new.send_invitation and new.password_confirmation is None:
+        problems.add(ErrorCode.FIELD_REQUIRED, "Type the password twice.", "passwordConfirmation")
+    else:
+        return True
+    return False
 
 
-async def _problems(new: NewShopUser, contact: ContactPerson | None, shop: Shop | None) -> list[Problem]:
+async def _check(
+    problems: Problems, new: NewShopUser, contact: ContactPerson | None, shop: Shop | None
+) -> None:
     """Everything wrong with the request, each with its field, before anything is hashed."""
-    problems: list[Problem] = []
     if contact is None:
-        problems.append(Problem(ErrorCode.CONTACT_NOT_FOUND, "No such contact person.", ("contactPersonId",)))
+        problems.add(ErrorCode.CONTACT_NOT_FOUND, "No such contact person.", "contactPersonId")
     if shop is None:
-        problems.append(Problem(ErrorCode.NOT_FOUND, "No such shop.", ("shop",)))
-    username_problem = _username_problem(new.username)
-    if username_problem:
-        problems.append(username_problem)
-    language_refused = language_problem(shop, new.language) if shop is not None else None
-    if language_refused:
-        problems.append(language_refused)
-    if shop is not None and username_problem is None:
-        if await ShopUser.filter(shop_id=shop.id, username_key=username_key(new.username)).exists():
-            problems.append(Problem(ErrorCode.USERNAME_TAKEN, USERNAME_TAKEN, ("username",)))
-    if shop is not None and contact is not None:
-        if await ShopUser.filter(shop_id=shop.id, contact_id=contact.id).exists():
-            problems.append(Problem(ErrorCode.ALREADY_HAS_ACCOUNT, HAS_ACCOUNT, ("contactPersonId",)))
+        problems.add(ErrorCode.NOT_FOUND, "No such shop.", "shop")
+    _username(problems, new.username)
+    if shop is not None:
+        offered_language(problems, shop, new.language)
+    if (
+        shop is not None
+        and not problems.has("username")
+        and await ShopUser.filter(shop_id=shop.id, username_key=username_key(new.username)).exists()
+    ):
+        problems.add(ErrorCode.USERNAME_TAKEN, USERNAME_TAKEN, "username")
+    if (
+        shop is not None
+        and contact is not None
+        and await ShopUser.filter(shop_id=shop.id, contact_id=contact.id).exists()
+    ):
+        problems.add(ErrorCode.ALREADY_HAS_ACCOUNT, HAS_ACCOUNT, "contactPersonId")
     if new.send_invitation and contact is not None and not contact.email:
-        problems.append(Problem(
-            ErrorCode.INVALID,
-            "This contact person has no email address to send the invitation to.",
-            ("sendInvitation",),
-        ))
-    choice_problem = _password_choice_problem(new)
-    if choice_problem:
-        problems.append(choice_problem)
-    elif not new.send_invitation:
-        password_problem = new_password_problem(
-            new.password or "", new.password_confirmation, user_inputs=_password_inputs(new, contact, shop)
+        problems.invalid(
+            "This contact person has no email address to send the invitation to.", "sendInvitation"
         )
-        if password_problem:
-            problems.append(password_problem)
-    return problems
+    if _password_choice(problems, new) and not new.send_invitation:
+        new_password(
+            problems, new.password or "", new.password_confirmation,
+            user_inputs=_password_inputs(new, contact, shop),
+        )
 
 
 def _password_inputs(new: NewShopUser, contact: ContactPerson | None, shop: Shop | None) -> list[str]:
@@ -115,15 +111,21 @@ def _password_inputs(new: NewShopUser, contact: ContactPerson | None, shop: Shop
     return words
 
 
-async def create_shop_user(runtime: Runtime, caller: Caller, new: NewShopUser) -> ShopUser:
-    """A login for an existing contact person, with a first password or an invitation."""
+async def create_shop_user(
+    runtime: Runtime, caller: Caller, new: NewShopUser, *, after_checks: Pause = no_pause
+) -> ShopUser:
+    """A login for an existing contact person, with a first password or an invitation.
+
+    `after_checks` is awaited once every check has passed, before anything is hashed or written.
+    """
     new = replace(new, username=new.username.strip(), language=new.language.strip())
     contact = await find_contact_person(new.contact_pk)
     shop = await find_shop(new.shop_handle)
-    problems = await _problems(new, contact, shop)
-    if problems:
-        raise UserInputError(problems)
-    assert contact is not None and shop is not None
+    problems = Problems()
+    await _check(problems, new, contact, shop)
+    if problems or contact is None or shop is None:
+        raise problems.error()
+    await after_checks()
     password_hash = None if new.send_invitation else await runtime.passwords.hash(new.password or "")
     try:
         async with in_transaction():
@@ -166,30 +168,33 @@ async def users_with_email(shop_id: int, email: str) -> list[ShopUser]:
     return await ShopUser.filter(matches, shop_id=shop_id).select_related("contact", "shop")
 
 
-async def _shop_user(pk: int | None) -> ShopUser:
+async def _shop_user(pk: int | None, problems: Problems) -> ShopUser:
+    """The shop user, or NOT_FOUND, reported with the call's other `problems` found so far."""
     shop_user = (
         await ShopUser.get_or_none(id=pk).select_related("shop", "contact") if pk is not None else None
     )
     if shop_user is None:
-        raise UserInputError.of(ErrorCode.NOT_FOUND, "No such shop user.", "shopUserId")
+        problems.add(ErrorCode.NOT_FOUND, "No such shop user.", "shopUserId")
+        raise problems.error()
     return shop_user
 
 
 async def resend_invitation(runtime: Runtime, caller: Caller, shop_user_pk: int | None) -> ShopUser:
     """A fresh invitation link; the one sent before stops working."""
+    problems = Problems()
     async with in_transaction():
-        shop_user = await _shop_user(shop_user_pk)
+        shop_user = await _shop_user(shop_user_pk, problems)
         if shop_user.password_hash is not None:
-            raise check.invalid(
-                "This user has set a password already; a password reset is what helps.",
-                "shopUserId",
+            problems.invalid(
+                "This user has set a password already; a password reset is what helps.", "shopUserId"
             )
         if shop_user.is_excluded_at(runtime.now()):
-            raise UserInputError.of(
+            problems.add(
                 ErrorCode.ACCOUNT_EXCLUDED, "Readmit this user before inviting them.", "shopUserId"
             )
         if not shop_user.contact.email:
-            raise check.invalid("This contact person has no email address.", "shopUserId")
+            problems.invalid("This contact person has no email address.", "shopUserId")
+        problems.raise_if_any()
         await send_invitation(runtime, shop_user, shop_user.shop, shop_user.contact)
         await audit.record(caller, "shop_user.invitation_resent", shop_user)
     return shop_user
@@ -205,18 +210,18 @@ async def set_exclusion(
 ) -> ShopUser:
     """Exclude (ending every session at once) or readmit a shop user."""
     now = runtime.now()
-    reason = check.optional_text(reason, "reason", max_length=1000)
-    until = _exclusion_end(until, now) if excluded else None
+    problems = Problems()
+    reason = check.optional_text(problems, reason, "reason", max_length=1000)
+    end = _exclusion_end(problems, until, now) if excluded else None
     async with in_transaction():
-        shop_user = await _shop_user(shop_user_pk)
+        shop_user = await _shop_user(shop_user_pk, problems)
         if excluded and not shop_user.may_be_excluded:
-            raise UserInputError.of(
-                ErrorCode.NOT_EXCLUDABLE, "This user may not be excluded.", "shopUserId"
-            )
+            problems.add(ErrorCode.NOT_EXCLUDABLE, "This user may not be excluded.", "shopUserId")
+        problems.raise_if_any()
         if excluded:
             if not shop_user.is_excluded_at(now):
                 shop_user.excluded_since = now
-            shop_user.excluded, shop_user.exclusion_reason, shop_user.excluded_until = True, reason, until
+            shop_user.excluded, shop_user.exclusion_reason, shop_user.excluded_until = True, reason, end
         else:
             shop_user.excluded, shop_user.exclusion_reason = False, None
             shop_user.excluded_since = shop_user.excluded_until = None
@@ -233,24 +238,28 @@ async def set_exclusion(
             "shop_user.excluded" if excluded else "shop_user.readmitted",
             shop_user,
             reason=reason,
-            until=until.isoformat() if until else None,
+            until=end.isoformat() if end else None,
             sessions_ended=ended,
         )
     return shop_user
 
 
-def _exclusion_end(until: datetime | None, now: datetime) -> datetime | None:
-    """`until` in UTC, so both databases compare it as a moment; it must lie in the future."""
+def _exclusion_end(problems: Problems, until: datetime | None, now: datetime) -> datetime | None:
+    """`until` in UTC, so both databases compare it as a moment; it must lie in the future.
+
+    None when there is no end, or when it is refused."""
     if until is None:
         return None
     if until.tzinfo is None:
-        raise check.invalid("Give the end with its time zone, e.g. 2027-01-31T18:00:00+01:00.", "until")
+        problems.invalid("Give the end with its time zone, e.g. 2027-01-31T18:00:00+01:00.", "until")
+        return None
     try:
         until = until.astimezone(UTC)
     except OverflowError:
-        raise check.invalid("Give an end before the year 9999.", "until") from None
+        problems.invalid("Give an end before the year 9999.", "until")
+        return None
     if until <= now:
-        raise check.invalid("An exclusion ends in the future.", "until")
+        problems.invalid("An exclusion ends in the future.", "until")
     return until
 
 

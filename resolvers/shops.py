@@ -12,7 +12,7 @@ from auth.viewer import Caller
 from models import ApprovalMode, Shop
 from resolvers import audit
 from resolvers import validation as check
-from resolvers.errors import ErrorCode, Problem, UserInputError
+from resolvers.errors import ErrorCode, Problems
 
 # Marks a setting the caller did not mention, as opposed to one set to null.
 UNCHANGED: Any = object()
@@ -49,47 +49,45 @@ _NOT_NULL = {
 }
 
 
-def _validated(changes: dict[str, Any]) -> dict[str, Any]:
-    """The changes checked and normalised, or the first problem as a `UserInputError`."""
-    clean: dict[str, Any] = {}
-    for name, value in changes.items():
-        field = check.camel_case(name)
-        if value is None and name in _NOT_NULL:
-            raise check.invalid("This setting cannot be empty.", field)
-        match name:
-            case "name":
-                value = check.required_text(value, field, max_length=200)
-            case "approval_mode":
-                value = ApprovalMode(value)
-            case "default_price_list_tags":
-                value = check.tag_list(value, field)
-            case "minimum_order_amount" | "checkout_payment_limit":
-                value = check.money(value, field)
-            case "currency":
-                value = check.currency_code(value, field)
-            case "languages":
-                value = check.language_list(value, field)
-            case "notification_email":
-                value = check.optional_email_address(value, field)
-            case "storefront_url":
-                value = check.web_url(value, field)
-            case "reminder_delay_hours":
-                if not 1 <= value <= 24 * 30:
-                    raise check.invalid("Use 1 to 720 hours.", field)
-        clean[name] = value
-    check.check_limits_agree(
-        clean.get("minimum_order_amount"), clean.get("checkout_payment_limit")
-    )
-    return clean
+def _setting(problems: Problems, name: str, value: Any) -> Any:
+    field = check.camel_case(name)
+    if value is None and name in _NOT_NULL:
+        problems.invalid("This setting cannot be empty.", field)
+        return value
+    match name:
+        case "name":
+            return check.required_text(problems, value, field, max_length=200)
+        case "approval_mode":
+            return ApprovalMode(value)
+        case "default_price_list_tags":
+            return check.tag_list(problems, value, field)
+        case "minimum_order_amount" | "checkout_payment_limit":
+            return check.money(problems, value, field)
+        case "currency":
+            return check.currency_code(problems, value, field)
+        case "languages":
+            return check.language_list(problems, value, field)
+        case "notification_email":
+            return check.optional_email_address(problems, value, field)
+        case "storefront_url":
+            return check.web_url(problems, value, field)
+        case "reminder_delay_hours" if not 1 <= value <= 24 * 30:
+            problems.invalid("Use 1 to 720 hours.", field)
+    return value
 
 
-def language_problem(shop: Shop, language: str) -> Problem | None:
+def _validated(problems: Problems, changes: dict[str, Any]) -> dict[str, Any]:
+    """The changes checked and normalised; what is wrong goes to `problems`."""
+    return {name: _setting(problems, name, value) for name, value in changes.items()}
+
+
+def offered_language(problems: Problems, shop: Shop, language: str) -> str:
     """LANGUAGE_NOT_OFFERED, naming what the shop does offer, unless `language` is one of them."""
-    if language in shop.languages:
-        return None
-    return Problem(
-        ErrorCode.LANGUAGE_NOT_OFFERED, f"The shop offers {', '.join(shop.languages)}.", ("language",)
-    )
+    if language not in shop.languages:
+        problems.add(
+            ErrorCode.LANGUAGE_NOT_OFFERED, f"The shop offers {', '.join(shop.languages)}.", "language"
+        )
+    return language
 
 
 async def list_shops() -> list[Shop]:
@@ -100,18 +98,26 @@ async def find_shop(handle: str) -> Shop | None:
     return await Shop.get_or_none(handle=handle) if check.fits_column(Shop, "handle", handle) else None
 
 
-async def shop_by_handle(handle: str) -> Shop:
+async def shop_by_handle(handle: str, problems: Problems | None = None) -> Shop:
+    """The shop, or NOT_FOUND, reported with the call's other `problems` found so far."""
     shop = await find_shop(handle)
     if shop is None:
-        raise UserInputError.of(ErrorCode.NOT_FOUND, f"No shop '{handle[:64]}'.", "shop")
+        problems = Problems() if problems is None else problems
+        problems.add(ErrorCode.NOT_FOUND, f"No shop '{handle[:64]}'.", "shop")
+        raise problems.error()
     return shop
 
 
 async def create_shop(caller: Caller, handle: str, settings: ShopSettings) -> Shop:
-    handle = check.shop_handle(handle)
-    values = _validated(settings.changes())
+    problems = Problems()
+    handle = check.shop_handle(problems, handle)
+    values = _validated(problems, settings.changes())
     if "name" not in values:
-        raise UserInputError.of(ErrorCode.FIELD_REQUIRED, "This field is required.", "name")
+        problems.add(ErrorCode.FIELD_REQUIRED, "This field is required.", "name")
+    check.check_limits_agree(
+        problems, values.get("minimum_order_amount"), values.get("checkout_payment_limit")
+    )
+    problems.raise_if_any()
     try:
         async with in_transaction():
             shop = await Shop.create(handle=handle, **values)
@@ -122,14 +128,19 @@ async def create_shop(caller: Caller, handle: str, settings: ShopSettings) -> Sh
 
 
 async def update_shop_settings(caller: Caller, handle: str, settings: ShopSettings) -> Shop:
-    values = _validated(settings.changes())
+    problems = Problems()
+    values = _validated(problems, settings.changes())
     async with in_transaction():
         shop = await find_shop(handle)
         if shop is None:
-            raise UserInputError.of(ErrorCode.NOT_FOUND, "No such shop.", "shop")
-        merged_minimum = values.get("minimum_order_amount", shop.minimum_order_amount)
-        merged_limit = values.get("checkout_payment_limit", shop.checkout_payment_limit)
-        check.check_limits_agree(merged_minimum, merged_limit)
+            problems.add(ErrorCode.NOT_FOUND, "No such shop.", "shop")
+            raise problems.error()
+        check.check_limits_agree(
+            problems,
+            values.get("minimum_order_amount", shop.minimum_order_amount),
+            values.get("checkout_payment_limit", shop.checkout_payment_limit),
+        )
+        problems.raise_if_any()
         shop.update_from_dict(values)
         await shop.save()
         await audit.record(
