@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import count
+from typing import Any
 
 from argon2 import PasswordHasher
 
-from models import AdminUser, ContactPerson, Debtor, Shop, ShopUser
+from models import AdminUser, ContactPerson, Debtor, RegistrationAnswer, RegistrationRequest, Shop, ShopUser
 
 ADMIN_PASSWORD = "tulip-Harvest-2026"
 CUSTOMER_PASSWORD = "peony-Bouquet-4711"
@@ -22,16 +24,16 @@ async def make_admin(email: str = "staff@example.com", password: str = ADMIN_PAS
     return await AdminUser.create(email=email, name="Staff", password_hash=password_hash(password))
 
 
-async def make_shop(handle: str = "flora", **settings: object) -> Shop:
+async def make_shop(handle: str = "flora", **settings: Any) -> Shop:
     return await Shop.create(handle=handle, name=settings.pop("name", "Flora Wholesale"), **settings)
 
 
-async def make_debtor(name: str = "Bloemen BV", **values: object) -> Debtor:
+async def make_debtor(name: str = "Bloemen BV", **values: Any) -> Debtor:
     number = values.pop("number", f"T{next(_numbers):05d}")
     return await Debtor.create(number=number, name=name, **values)
 
 
-async def make_contact(debtor: Debtor, first_name: str = "Anna", **values: object) -> ContactPerson:
+async def make_contact(debtor: Debtor, first_name: str = "Anna", **values: Any) -> ContactPerson:
     return await ContactPerson.create(
         debtor=debtor,
         first_name=first_name,
@@ -46,7 +48,7 @@ async def make_shop_user(
     contact: ContactPerson,
     username: str = "anna",
     password: str | None = CUSTOMER_PASSWORD,
-    **values: object,
+    **values: Any,
 ) -> ShopUser:
     return await ShopUser.create(
         shop=shop,
@@ -58,7 +60,7 @@ async def make_shop_user(
     )
 
 
-async def make_customer(shop: Shop, username: str = "anna", **values: object) -> ShopUser:
+async def make_customer(shop: Shop, username: str = "anna", **values: Any) -> ShopUser:
     """A debtor, its contact and an active shop user of `shop`."""
     debtor = await make_debtor(
         minimum_order_amount=values.pop("minimum_order_amount", None),
@@ -68,3 +70,25 @@ async def make_customer(shop: Shop, username: str = "anna", **values: object) ->
     return await make_shop_user(shop, contact, username, **values)
 
 
+async def pending_request(
+    shop: Shop,
+    name: str = "Eva Jansen",
+    email: str = "eva@kwekerij.test",
+    company: str | None = "Kwekerij Jansen",
+    *,
+    language: str = "en",
+    answers: Mapping[str, str] | None = None,
+    **values: Any,
+) -> RegistrationRequest:
+    """A registration request of `shop` as submitRegistration stores it: PENDING unless
+    `status=` says otherwise, with `answers` ({key: value} in form order, labelled after
+    the key; by default a chamber of commerce number)."""
+    request = await RegistrationRequest.create(
+        shop=shop, name=name, email=email, company=company, language=language, **values
+    )
+    given = {"chamber_of_commerce": "12345678"} if answers is None else answers
+    for position, (key, value) in enumerate(given.items(), start=1):
+        await RegistrationAnswer.create(
+            request=request, key=key, label=key.replace("_", " "), value=value, position=position
+        )
+    return request

@@ -7,6 +7,7 @@ owned by the `postgres` system user that Debian's package creates.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -96,10 +97,8 @@ class PostgresCluster:
         pid_file = self.folder / "data" / "postmaster.pid"
         if pid_file.exists():
             pid = int(pid_file.read_text().splitlines()[0])
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGQUIT)  # immediate shutdown: nothing here is worth keeping
-            except ProcessLookupError:
-                pass
             deadline = time.monotonic() + 10
             while pid_file.exists() and time.monotonic() < deadline:
                 time.sleep(0.05)

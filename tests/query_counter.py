@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 _SQL_LOGGER = logging.getLogger("tortoise.db_client")
 
@@ -13,15 +14,19 @@ class _Counter(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.DEBUG)
         self.statements: list[str] = []
-        self.with_parameters: list[tuple[str, list]] = []
+        self.with_parameters: list[tuple[str, list[Any]]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         if message.startswith(("Created connection pool", "Closed connection pool")):
             return
         self.statements.append(message)
-        sql, parameters = record.args if isinstance(record.args, tuple) and len(record.args) == 2 else (message, [])
-        self.with_parameters.append((sql, list(parameters or [])))
+        # Tortoise logs a statement as (sql, parameters); anything else counts as SQL alone.
+        sql: object = message
+        parameters: Any = []
+        if isinstance(record.args, tuple) and len(record.args) == 2:
+            sql, parameters = record.args
+        self.with_parameters.append((str(sql), list(parameters or [])))
 
 
 @contextmanager
@@ -32,7 +37,7 @@ def count_queries() -> Iterator[list[str]]:
 
 
 @contextmanager
-def captured_statements() -> Iterator[list[tuple[str, list]]]:
+def captured_statements() -> Iterator[list[tuple[str, list[Any]]]]:
     """Like count_queries, with each statement's SQL and parameters apart, to EXPLAIN them."""
     with _counting() as counter:
         yield counter.with_parameters

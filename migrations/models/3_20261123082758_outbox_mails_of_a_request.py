@@ -3,7 +3,7 @@ from tortoise import BaseDBAsyncClient
 RUN_IN_TRANSACTION = True
 
 # The mails about a registration request are linked to it, so deleting the request can take
-# them along (rule 6), and digests are found by (template, created_at) to strike it out;
+# them along (rule 6 of docs/api.md), and digests are found by (template, created_at) to strike it out;
 # outboxMessages pages by (status, id); company names are matched by name_key now, so the
 # plain name index only slowed writes.
 #

@@ -1,4 +1,5 @@
-"""approve(input: {ids, debtorId, priceListTags}): staff turn requests into accounts (rule 4).
+"""approve(input: {ids, debtorId, priceListTags}): staff turn requests into accounts
+(rule 4 of docs/api.md).
 
 Given pending (or rejected) requests, when staff approve them, one by one or
 hundreds at once, then each good id gets a debtor (linked or new), a contact,
@@ -9,15 +10,15 @@ while every bad id is reported at its own index and changes nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from tortoise import Tortoise
+from tortoise.backends.base_postgres.client import BasePostgresClient
 
-from auth.passwords import PasswordHasher
-from auth.viewer import Caller, Viewer
 from models import (
     AdminUser,
     AuditEvent,
@@ -31,13 +32,13 @@ from models import (
     Shop,
     ShopUser,
 )
-from resolvers import registrations
-from resolvers.errors import ErrorCode
-from resolvers.registrations import approve_registrations
-from resolvers.runtime import Runtime
+from resolvers.errors import ErrorCode, Problem, UserInputError
+from resolvers.registrations import BulkResult, approve_registrations
 from schema.nodes import global_id
 from tests.api.sign_in import customer_token, staff_token
-from tests.factories import make_admin, make_contact, make_debtor, make_shop, make_shop_user
+from tests.factories import make_admin, make_contact, make_debtor, make_shop, make_shop_user, pending_request
+from tests.graphql_answers import gid, refusal, user_errors
+from tests.use_cases import cheap_runtime, problem_pairs, staff_caller
 
 STAFF_EMAIL = "staff@example.com"
 
@@ -70,31 +71,6 @@ async def flora(**settings) -> Shop:
     )
 
 
-async def pending(
-    shop: Shop,
-    name: str = "Eva Jansen",
-    email: str = "eva@kwekerij.test",
-    company: str | None = "Kwekerij Jansen",
-    *,
-    language: str = "en",
-    answers: tuple[tuple[str, str], ...] = (("chamber_of_commerce", "12345678"),),
-    **values,
-) -> RegistrationRequest:
-    """A request as submitRegistration stores it (status PENDING unless given)."""
-    request = await RegistrationRequest.create(
-        shop=shop, name=name, email=email, company=company, language=language, **values
-    )
-    for position, (key, value) in enumerate(answers, start=1):
-        await RegistrationAnswer.create(
-            request=request, key=key, label=key.replace("_", " "), value=value, position=position
-        )
-    return request
-
-
-def gid(request: RegistrationRequest) -> str:
-    return global_id("RegistrationRequest", request.id)
-
-
 async def approve(client, token: str, ids: list[str], **input_values) -> dict:
     variables = {"ids": ids}
     if "debtor_id" in input_values:
@@ -103,10 +79,6 @@ async def approve(client, token: str, ids: list[str], **input_values) -> dict:
         variables["tags"] = input_values.pop("tags")
     assert not input_values
     return (await client.data(APPROVE, variables, token=token))["approve"]
-
-
-def errors_of(payload: dict) -> list[tuple[list[str] | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
 
 
 async def written() -> dict[str, int]:
@@ -159,11 +131,12 @@ async def test_a_hundred_requests_and_three_bad_ids_approve_the_hundred_and_repo
     }
     for index in sorted(bad):
         ids.insert(index, bad[index])
-    assert [ids[i] for i in sorted(bad)] == [bad[i] for i in sorted(bad)] and len(ids) == 103
+    assert [ids[i] for i in sorted(bad)] == [bad[i] for i in sorted(bad)]
+    assert len(ids) == 103
 
     payload = await approve(client, staff, ids)
 
-    assert errors_of(payload) == [(["ids", "0"], "NOT_FOUND"), (["ids", "41"], "NOT_FOUND"),
+    assert user_errors(payload) == [(["ids", "0"], "NOT_FOUND"), (["ids", "41"], "NOT_FOUND"),
                                   (["ids", "102"], "NOT_FOUND")]
     assert [r["id"] for r in payload["registrationRequests"]] == good
     assert {r["status"] for r in payload["registrationRequests"]} == {"APPROVED"}
@@ -176,9 +149,12 @@ async def test_a_hundred_requests_and_three_bad_ids_approve_the_hundred_and_repo
     users = {u.id: u for u in await ShopUser.all()}
     contacts = {c.id: c for c in await ContactPerson.all()}
     for request in stored:
+        assert request.shop_user_id is not None
         user = users[request.shop_user_id]
-        assert user.username == request.email and user.password_hash is None
-        assert user.shop_id == shop.id and user.language == request.language
+        assert user.username == request.email
+        assert user.password_hash is None
+        assert user.shop_id == shop.id
+        assert user.language == request.language
         assert contacts[user.contact_id].debtor_id == request.debtor_id
         assert contacts[user.contact_id].email == request.email
     invitations = await OutboxMessage.filter(template="invitation")
@@ -190,7 +166,7 @@ async def test_an_approved_request_is_already_decided_and_keeps_its_decision(cli
     shop = await flora()
     first_admin = await make_admin("first@gatehouse.test")
     decided_at = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
-    request = await pending(
+    request = await pending_request(
         shop, status=RegistrationStatus.APPROVED, decided_at=decided_at, decided_by=first_admin
     )
     staff = await staff_token(client)
@@ -199,7 +175,7 @@ async def test_an_approved_request_is_already_decided_and_keeps_its_decision(cli
     payload = await approve(client, staff, [gid(request)])
 
     assert payload["registrationRequests"] == []
-    assert errors_of(payload) == [(["ids", "0"], "ALREADY_DECIDED")]
+    assert user_errors(payload) == [(["ids", "0"], "ALREADY_DECIDED")]
     assert await written() == before
     stored = await RegistrationRequest.get(id=request.id)
     assert (stored.decided_at, stored.decided_by_id) == (decided_at, first_admin.id)
@@ -209,7 +185,7 @@ async def test_a_rejected_request_can_be_approved_and_the_rejection_is_forgotten
     shop = await flora()
     first_admin = await make_admin("first@gatehouse.test")
     rejected_at = datetime.now(UTC) - timedelta(days=2)
-    request = await pending(
+    request = await pending_request(
         shop, status=RegistrationStatus.REJECTED, rejection_reason="Outside our region",
         decided_at=rejected_at, decided_by=first_admin,
     )
@@ -225,18 +201,19 @@ async def test_a_rejected_request_can_be_approved_and_the_rejection_is_forgotten
     assert datetime.fromisoformat(approved["decidedAt"]) > rejected_at
     assert approved["shopUser"]["username"] == "eva@kwekerij.test"
     stored = await RegistrationRequest.get(id=request.id)
-    assert stored.rejection_reason is None and stored.status == RegistrationStatus.APPROVED
+    assert stored.rejection_reason is None
+    assert stored.status == RegistrationStatus.APPROVED
     assert await OutboxMessage.filter(template="invitation", recipient="eva@kwekerij.test").count() == 1
 
 
 async def test_the_same_id_twice_in_one_call_approves_once_and_reports_the_second(client):
-    request = await pending(await flora())
+    request = await pending_request(await flora())
     staff = await staff_token(client)
 
     payload = await approve(client, staff, [gid(request), gid(request)])
 
     assert [r["id"] for r in payload["registrationRequests"]] == [gid(request)]
-    assert errors_of(payload) == [(["ids", "1"], "ALREADY_DECIDED")]
+    assert user_errors(payload) == [(["ids", "1"], "ALREADY_DECIDED")]
     assert (await written())["shop_users"] == 1
     assert await OutboxMessage.filter(template="invitation").count() == 1
 
@@ -248,7 +225,7 @@ async def test_debtor_id_links_the_named_debtor_rather_than_the_match_or_a_new_o
     shop = await flora()
     named = await make_debtor("Tuinderij Noord", price_list_tags=["roses"])
     matching = await make_debtor("Kwekerij Jansen")  # the company's name: the automatic choice
-    request = await pending(shop)
+    request = await pending_request(shop)
     staff = await staff_token(client)
 
     payload = await approve(client, staff, [gid(request)], debtor_id=global_id("Debtor", named.id))
@@ -275,14 +252,15 @@ async def test_debtor_id_links_the_named_debtor_rather_than_the_match_or_a_new_o
 async def test_an_unknown_debtor_id_approves_nothing(client, debtor_id):
     shop = await flora()
     await make_debtor("Somebody Else")
-    first, second = await pending(shop), await pending(shop, "Bo Bakker", "bo@bakker.test", "Bakker")
+    first = await pending_request(shop)
+    second = await pending_request(shop, "Bo Bakker", "bo@bakker.test", "Bakker")
     staff = await staff_token(client)
     before = await written()
 
     payload = await approve(client, staff, [gid(first), gid(second)], debtor_id=debtor_id)
 
     assert payload["registrationRequests"] == []
-    assert errors_of(payload) == [(["debtorId"], "NOT_FOUND")]
+    assert user_errors(payload) == [(["debtorId"], "NOT_FOUND")]
     assert await written() == before
     await still_pending(first)
     await still_pending(second)
@@ -291,7 +269,7 @@ async def test_an_unknown_debtor_id_approves_nothing(client, debtor_id):
 async def test_price_list_tags_merge_the_debtors_the_shops_and_the_given_without_duplicates(client):
     shop = await flora(default_price_list_tags=["wholesale", "bulk"])
     debtor = await make_debtor("Tuinderij Noord", price_list_tags=["roses", "wholesale"])
-    request = await pending(shop)
+    request = await pending_request(shop)
     staff = await staff_token(client)
 
     payload = await approve(
@@ -307,7 +285,8 @@ async def test_price_list_tags_merge_the_debtors_the_shops_and_the_given_without
 async def test_one_debtor_id_for_several_requests_gives_each_its_own_contact_and_user(client):
     shop = await flora()
     debtor = await make_debtor("Tuinderij Noord", price_list_tags=["roses"])
-    eva, bo = await pending(shop), await pending(shop, "Bo Bakker", "bo@bakker.test", "Bakkerij Bo")
+    eva = await pending_request(shop)
+    bo = await pending_request(shop, "Bo Bakker", "bo@bakker.test", "Bakkerij Bo")
     staff = await staff_token(client)
 
     payload = await approve(
@@ -324,7 +303,7 @@ async def test_one_debtor_id_for_several_requests_gives_each_its_own_contact_and
 
 
 async def test_a_new_debtor_gets_the_shop_defaults_and_the_given_tags(client):
-    request = await pending(await flora(default_price_list_tags=["wholesale"]))
+    request = await pending_request(await flora(default_price_list_tags=["wholesale"]))
     staff = await staff_token(client)
 
     payload = await approve(client, staff, [gid(request)], tags=["bulbs", "wholesale"])
@@ -338,26 +317,26 @@ async def test_a_new_debtor_gets_the_shop_defaults_and_the_given_tags(client):
     ids=["empty", "blank", "too-long", "too-many"],
 )
 async def test_invalid_price_list_tags_are_refused_before_anything_is_approved(client, tags):
-    request = await pending(await flora())
+    request = await pending_request(await flora())
     staff = await staff_token(client)
     before = await written()
 
     payload = await approve(client, staff, [gid(request)], tags=tags)
 
     assert payload["registrationRequests"] == []
-    assert errors_of(payload) == [(["priceListTags"], "INVALID")]
+    assert user_errors(payload) == [(["priceListTags"], "INVALID")]
     assert await written() == before
     await still_pending(request)
 
 
-# --- matching existing customers (rule 7) --------------------------------------------------
+# --- matching existing customers (rule 7 of docs/api.md) -----------------------------------
 
 
 async def test_a_contact_with_the_same_email_is_reused_with_its_debtor(client):
     shop = await flora()
     debtor = await make_debtor("Jansen Holding", price_list_tags=["roses"])
     contact = await make_contact(debtor, "Eva", last_name="Jansen-de Wit", email="EVA@Kwekerij.test")
-    request = await pending(shop, company="Something Else Entirely")
+    request = await pending_request(shop, company="Something Else Entirely")
     staff = await staff_token(client)
 
     payload = await approve(client, staff, [gid(request)])
@@ -367,7 +346,8 @@ async def test_a_contact_with_the_same_email_is_reused_with_its_debtor(client):
     assert approved["debtor"]["priceListTags"] == ["roses", "wholesale"]
     assert approved["shopUser"]["contact"]["id"] == global_id("ContactPerson", contact.id)
     assert approved["shopUser"]["contact"]["lastName"] == "Jansen-de Wit"
-    assert await ContactPerson.all().count() == 1 and await Debtor.all().count() == 1
+    assert await ContactPerson.all().count() == 1
+    assert await Debtor.all().count() == 1
 
 
 async def test_a_contact_match_wins_over_a_company_name_match(client):
@@ -375,7 +355,7 @@ async def test_a_contact_match_wins_over_a_company_name_match(client):
     by_name = await make_debtor("Kwekerij Jansen")  # older, matches the company given
     by_contact = await make_debtor("Jansen Holding")
     await make_contact(by_contact, "Eva", email="eva@kwekerij.test")
-    request = await pending(shop)
+    request = await pending_request(shop)
     staff = await staff_token(client)
 
     payload = await approve(client, staff, [gid(request)])
@@ -388,7 +368,7 @@ async def test_a_debtor_with_the_same_email_is_linked_and_given_a_new_contact(cl
     shop = await flora()
     debtor = await make_debtor("Jansen Holding", email="eva@kwekerij.test")
     await make_contact(debtor, "Piet", email="piet@kwekerij.test")
-    request = await pending(shop, "Eva  van der Berg", company=None, language="de")
+    request = await pending_request(shop, "Eva  van der Berg", company=None, language="de")
     staff = await staff_token(client)
 
     payload = await approve(client, staff, [gid(request)])
@@ -406,7 +386,7 @@ async def test_a_debtor_with_the_same_email_is_linked_and_given_a_new_contact(cl
 async def test_a_vat_number_answer_matches_the_debtor_with_that_number(client):
     shop = await flora()
     debtor = await make_debtor("Kwekerij J. BV", vat_number="NL853865392B01")
-    request = await pending(shop, answers=(("vat_number", "nl 8538.65.392-b01"),))
+    request = await pending_request(shop, answers={"vat_number": "nl 8538.65.392-b01"})
     staff = await staff_token(client)
 
     payload = await approve(client, staff, [gid(request)])
@@ -425,7 +405,7 @@ async def test_without_a_match_a_new_debtor_is_named_after_the_company_or_the_pe
 ):
     shop = await flora()
     await make_debtor("Unrelated BV", email="someone@else.test")
-    request = await pending(shop, company=company)
+    request = await pending_request(shop, company=company)
     staff = await staff_token(client)
 
     payload = await approve(client, staff, [gid(request)])
@@ -458,16 +438,16 @@ async def test_an_email_that_got_an_account_meanwhile_is_refused_and_the_others_
     client, variant
 ):
     shop = await flora()
-    first = await pending(shop, "Bo Bakker", "bo@bakker.test", "Bakkerij Bo")
-    eva = await pending(shop)
-    last = await pending(shop, "Cor Smit", "cor@smit.test", "Smit")
+    first = await pending_request(shop, "Bo Bakker", "bo@bakker.test", "Bakkerij Bo")
+    eva = await pending_request(shop)
+    last = await pending_request(shop, "Cor Smit", "cor@smit.test", "Smit")
     debtor = await existing_user_of(shop, variant)
     staff = await staff_token(client)
     before = await written()
 
     payload = await approve(client, staff, [gid(first), gid(eva), gid(last)], tags=["bulbs"])
 
-    assert errors_of(payload) == [(["ids", "1"], "ALREADY_HAS_ACCOUNT")]
+    assert user_errors(payload) == [(["ids", "1"], "ALREADY_HAS_ACCOUNT")]
     assert [r["id"] for r in payload["registrationRequests"]] == [gid(first), gid(last)]
     await still_pending(eva)
     assert await written() == {
@@ -482,14 +462,14 @@ async def test_an_email_that_got_an_account_meanwhile_is_refused_and_the_others_
 
 async def test_naming_another_debtor_does_not_give_an_email_a_second_account_in_the_shop(client):
     shop = await flora()
-    eva = await pending(shop)
+    eva = await pending_request(shop)
     await existing_user_of(shop, "contact-email")
     other = await make_debtor("Tuinderij Noord")
     staff = await staff_token(client)
 
     payload = await approve(client, staff, [gid(eva)], debtor_id=global_id("Debtor", other.id))
 
-    assert errors_of(payload) == [(["ids", "0"], "ALREADY_HAS_ACCOUNT")]
+    assert user_errors(payload) == [(["ids", "0"], "ALREADY_HAS_ACCOUNT")]
     await still_pending(eva)
     assert await ShopUser.filter(shop_id=shop.id).count() == 1
 
@@ -497,8 +477,8 @@ async def test_naming_another_debtor_does_not_give_an_email_a_second_account_in_
 async def test_a_refused_id_does_not_cost_the_next_ids_their_price_list_tags(client):
     shop = await flora(default_price_list_tags=["wholesale"])
     named = await make_debtor("Tuinderij Noord", price_list_tags=["roses"])
-    eva = await pending(shop)
-    bo = await pending(shop, "Bo Bakker", "bo@bakker.test", "Bakkerij Bo")
+    eva = await pending_request(shop)
+    bo = await pending_request(shop, "Bo Bakker", "bo@bakker.test", "Bakkerij Bo")
     await existing_user_of(shop, "username")
     staff = await staff_token(client)
 
@@ -506,7 +486,7 @@ async def test_a_refused_id_does_not_cost_the_next_ids_their_price_list_tags(cli
         client, staff, [gid(eva), gid(bo)], debtor_id=global_id("Debtor", named.id), tags=["bulbs"]
     )
 
-    assert errors_of(payload) == [(["ids", "0"], "ALREADY_HAS_ACCOUNT")]
+    assert user_errors(payload) == [(["ids", "0"], "ALREADY_HAS_ACCOUNT")]
     assert [r["id"] for r in payload["registrationRequests"]] == [gid(bo)]
     assert (await Debtor.get(id=named.id)).price_list_tags == ["roses", "wholesale", "bulbs"]
 
@@ -516,14 +496,15 @@ async def test_a_user_in_another_shop_does_not_block_and_the_contact_gets_a_seco
     debtor = await make_debtor("Jansen Holding")
     contact = await make_contact(debtor, "Eva", email="eva@kwekerij.test")
     await make_shop_user(other_shop, contact, "eva@kwekerij.test")
-    request = await pending(shop)
+    request = await pending_request(shop)
     staff = await staff_token(client)
 
     payload = await approve(client, staff, [gid(request)])
 
     assert payload["userErrors"] == []
     made = await ShopUser.get(shop_id=shop.id)
-    assert made.contact_id == contact.id and made.username == "eva@kwekerij.test"
+    assert made.contact_id == contact.id
+    assert made.username == "eva@kwekerij.test"
     assert await ContactPerson.all().count() == 1
 
 
@@ -532,20 +513,22 @@ async def test_a_user_in_another_shop_does_not_block_and_the_contact_gets_a_seco
 
 async def test_each_approved_request_is_one_audit_event_by_the_admin(client):
     shop = await flora()
-    first, second = await pending(shop), await pending(shop, "Bo Bakker", "bo@bakker.test", "Bakker")
-    decided = await pending(shop, "Cor Smit", "cor@smit.test", status=RegistrationStatus.APPROVED)
+    first = await pending_request(shop)
+    second = await pending_request(shop, "Bo Bakker", "bo@bakker.test", "Bakker")
+    decided = await pending_request(shop, "Cor Smit", "cor@smit.test", status=RegistrationStatus.APPROVED)
     staff = await staff_token(client, STAFF_EMAIL)
 
     payload = await approve(client, staff, [gid(first), gid(decided), gid(second)])
 
-    assert errors_of(payload) == [(["ids", "1"], "ALREADY_DECIDED")]
+    assert user_errors(payload) == [(["ids", "1"], "ALREADY_DECIDED")]
     events = await AuditEvent.filter(action="registration.approved").order_by("id")
     assert [(e.object_type, e.object_id) for e in events] == [
         ("RegistrationRequest", first.id), ("RegistrationRequest", second.id),
     ]
     admin = await AdminUser.get(email=STAFF_EMAIL)
-    for event, request in zip(events, [first, second]):
+    for event, request in zip(events, [first, second], strict=True):
         stored = await RegistrationRequest.get(id=request.id).select_related("debtor")
+        assert stored.debtor is not None
         assert (event.actor_kind, event.actor_id, event.actor_label) == ("ADMIN", admin.id, STAFF_EMAIL)
         assert event.client_address == "203.0.113.7"
         assert event.details == {"debtor": stored.debtor.number, "shop_user": stored.shop_user_id}
@@ -555,26 +538,24 @@ async def test_each_approved_request_is_one_audit_event_by_the_admin(client):
 
 
 async def test_a_customer_is_forbidden_and_nothing_changes(client):
-    request = await pending(await flora())
+    request = await pending_request(await flora())
     token = await customer_token(client, "flora", "anna")
     before = await written()
 
     body = await client.execute(APPROVE, {"ids": [gid(request)]}, token=token)
 
-    assert body["data"] is None
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+    assert refusal(body) == "FORBIDDEN"
     assert await written() == before
     await still_pending(request)
 
 
 async def test_an_anonymous_caller_must_sign_in_and_nothing_changes(client):
-    request = await pending(await flora())
+    request = await pending_request(await flora())
     before = await written()
 
     body = await client.execute(APPROVE, {"ids": [gid(request)]})
 
-    assert body["data"] is None
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"]
+    assert refusal(body) == "UNAUTHENTICATED"
     assert await written() == before
     await still_pending(request)
 
@@ -588,7 +569,7 @@ async def test_no_ids_is_invalid(client):
 
 
 async def test_more_than_500_ids_is_invalid_and_approves_none_of_them(client):
-    request = await pending(await flora())
+    request = await pending_request(await flora())
     staff = await staff_token(client)
     before = await written()
 
@@ -602,7 +583,7 @@ async def test_more_than_500_ids_is_invalid_and_approves_none_of_them(client):
 
 
 async def test_exactly_500_ids_are_decided_one_by_one(client):
-    request = await pending(await flora())
+    request = await pending_request(await flora())
     staff = await staff_token(client)
 
     payload = (await client.data(
@@ -611,101 +592,92 @@ async def test_exactly_500_ids_are_decided_one_by_one(client):
 
     assert payload["registrationRequests"] == [{"id": gid(request)}]
     assert len(payload["userErrors"]) == 499
-    assert payload["userErrors"][-1] == {"field": ["ids", "498"], "code": "NOT_FOUND"}
+    assert user_errors(payload)[-1] == (["ids", "498"], "NOT_FOUND")
+
+
+def test_a_refused_id_keeps_every_one_of_its_problems_at_its_index():
+    result = BulkResult()
+    refusal = UserInputError([
+        Problem(ErrorCode.ALREADY_DECIDED, "Decided already."),
+        Problem(ErrorCode.INVALID, "Bad tag.", ("priceListTags",)),
+    ])
+
+    result.refuse(3, refusal)
+
+    assert [(p.code, p.message, p.field) for p in result.problems] == [
+        (ErrorCode.ALREADY_DECIDED, "Decided already.", ("ids", "3")),
+        (ErrorCode.INVALID, "Bad tag.", ("ids", "3")),
+    ]
 
 
 # --- PostgreSQL: the same request approved from many dashboards at once -----------------------
 
 
-def cheap_runtime() -> Runtime:
-    return Runtime(passwords=PasswordHasher(time_cost=1, memory_cost_kib=8, parallelism=1))
-
-
-async def staff_caller() -> Caller:
-    admin = await make_admin("race@gatehouse.test")
-    return Caller(Viewer(session_id=0, admin=admin), client_address="203.0.113.7")
-
-
 async def sessions_waiting_for_a_lock() -> int:
     """How many database sessions are waiting for a row lock (asked on the caller's connection)."""
-    [row] = await RegistrationRequest._meta.db.execute_query_dict(
+    [row] = await Tortoise.get_connection("postgres").execute_query_dict(
         "SELECT count(*) AS waiting FROM pg_stat_activity "
         "WHERE datname = current_database() AND wait_event_type = 'Lock'"
     )
     return row["waiting"]
 
 
-@pytest.fixture
-def claims_blocked(monkeypatch):
-    """The approval that wins the claim holds its transaction open until the other approvals
-    are waiting on the claimed row (as many as the connection pool lets in at once), so they
-    really do try to claim it at the same instant."""
-    expected = {"waiting": 0}
-    original = registrations._provision
+class ClaimsBlocked:
+    """The approval that wins the claim holds its transaction open (at `after_checks`) until the
+    other approvals are waiting on the claimed row (as many as the connection pool lets in at
+    once), so they really do try to claim it at the same instant."""
 
-    async def provision(*args, **kwargs):
+    def __init__(self) -> None:
+        self.waiting = 0
+
+    async def __call__(self) -> None:
         async def others_blocked() -> None:
-            while await sessions_waiting_for_a_lock() < expected["waiting"]:
+            while await sessions_waiting_for_a_lock() < self.waiting:  # noqa: ASYNC110 -- polls the database
                 await asyncio.sleep(0.01)
 
         # A safeguard, not a measurement: fails the test instead of hanging it.
         await asyncio.wait_for(others_blocked(), timeout=10)
-        return await original(*args, **kwargs)
-
-    monkeypatch.setattr(registrations, "_provision", provision)
-    return expected
 
 
-class ShopUsersMeetingBeforeCreate:
-    """Stands in for the ShopUser model in resolvers.registrations: two approvals both get past
-    every check before either inserts its shop user, so the race always happens. If the
-    other one never arrives (an implementation that holds it back), it goes on after a second."""
+class MeetingBeforeCreate:
+    """Two approvals both get past every check (`after_checks`) before either inserts its shop
+    user, so the race always happens. If the other one never arrives (an implementation that
+    holds it back), it goes on after a second."""
 
     def __init__(self) -> None:
         self.arrived = 0
         self.both_arrived = asyncio.Event()
 
-    def __getattr__(self, name: str):
-        return getattr(ShopUser, name)
-
-    async def create(self, **values) -> ShopUser:
+    async def __call__(self) -> None:
         self.arrived += 1
         if self.arrived >= 2:
             self.both_arrived.set()
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.both_arrived.wait(), timeout=1)
-        except TimeoutError:
-            pass
-        return await ShopUser.create(**values)
-
-
-@pytest.fixture
-def creates_together(monkeypatch) -> ShopUsersMeetingBeforeCreate:
-    stand_in = ShopUsersMeetingBeforeCreate()
-    monkeypatch.setattr(registrations, "ShopUser", stand_in)
-    return stand_in
 
 
 @pytest.mark.postgres_only
-async def test_twenty_dashboards_approving_one_request_at_once_make_one_account(pg_db, claims_blocked):
+async def test_twenty_dashboards_approving_one_request_at_once_make_one_account(pg_db):
     shop = await flora()
-    request = await pending(shop)
+    request = await pending_request(shop)
     caller, runtime = await staff_caller(), cheap_runtime()
+    claims_blocked = ClaimsBlocked()
+    connection = Tortoise.get_connection("postgres")
+    assert isinstance(connection, BasePostgresClient)
     # The winner holds one pooled connection; every other one is a loser blocked on the row.
-    claims_blocked["waiting"] = min(19, Tortoise.get_connection("postgres").pool_maxsize - 1)
+    claims_blocked.waiting = min(19, connection.pool_maxsize - 1)
 
-    results = await asyncio.gather(
-        *(approve_registrations(runtime, caller, [request.id]) for _ in range(20))
-    )
+    results = await asyncio.gather(*(
+        approve_registrations(runtime, caller, [request.id], after_checks=claims_blocked)
+        for _ in range(20)
+    ))
 
     winners = [r for r in results if r.requests]
     losers = [r for r in results if not r.requests]
-    assert len(winners) == 1 and len(losers) == 19
+    assert len(winners) == 1
+    assert len(losers) == 19
     assert winners[0].problems == []
-    assert all(
-        [(p.code, p.field) for p in r.problems] == [(ErrorCode.ALREADY_DECIDED, ("ids", "0"))]
-        for r in losers
-    )
+    assert all(problem_pairs(r.problems) == [(("ids", "0"), ErrorCode.ALREADY_DECIDED)] for r in losers)
     assert await written() == {
         "debtors": 1, "contacts": 1, "shop_users": 1, "mails": 1, "tokens": 1, "audit": 1,
         "approved": 1,
@@ -714,20 +686,22 @@ async def test_twenty_dashboards_approving_one_request_at_once_make_one_account(
 
 
 @pytest.mark.postgres_only
-async def test_two_requests_of_one_email_approved_at_once_make_one_account(pg_db, creates_together):
+async def test_two_requests_of_one_email_approved_at_once_make_one_account(pg_db):
     shop = await flora()
-    first = await pending(shop)
-    second = await pending(shop, company="Kwekerij Jansen (again)")
+    first = await pending_request(shop)
+    second = await pending_request(shop, company="Kwekerij Jansen (again)")
     caller, runtime = await staff_caller(), cheap_runtime()
+    meeting = MeetingBeforeCreate()
 
     results = await asyncio.gather(
-        approve_registrations(runtime, caller, [first.id]),
-        approve_registrations(runtime, caller, [second.id]),
+        approve_registrations(runtime, caller, [first.id], after_checks=meeting),
+        approve_registrations(runtime, caller, [second.id], after_checks=meeting),
         return_exceptions=True,
     )
 
-    assert not [r for r in results if isinstance(r, BaseException)], results
-    problems = [p for r in results for p in r.problems]
-    assert [(p.code, p.field) for p in problems] == [(ErrorCode.ALREADY_HAS_ACCOUNT, ("ids", "0"))]
+    approvals = [r for r in results if not isinstance(r, BaseException)]
+    assert len(approvals) == len(results), results
+    problems = [p for r in approvals for p in r.problems]
+    assert problem_pairs(problems) == [(("ids", "0"), ErrorCode.ALREADY_HAS_ACCOUNT)]
     assert await ShopUser.filter(shop_id=shop.id).count() == 1
     assert await OutboxMessage.filter(template="invitation").count() == 1

@@ -1,4 +1,4 @@
-"""createShopUser (rule 9): staff give an existing contact person a login to one shop.
+"""createShopUser (rule 9 of docs/api.md): staff give an existing contact person a login to one shop.
 
 Given a shop, a debtor and a contact person, when staff create a shop user with
 a first password or with an invitation, then the user exists with the right
@@ -13,8 +13,6 @@ import asyncio
 
 import pytest
 
-from auth.passwords import PasswordHasher
-from auth.viewer import Caller, Viewer
 from models import (
     ActorKind,
     AuditEvent,
@@ -24,13 +22,14 @@ from models import (
     ShopUser,
     TokenPurpose,
 )
-from resolvers import shop_users
-from resolvers.errors import ErrorCode, UserInputError
-from resolvers.runtime import Runtime
+from resolvers.errors import ErrorCode
+from resolvers.runtime import Pause
 from resolvers.shop_users import NewShopUser, create_shop_user
 from schema.nodes import global_id
-from tests.api.sign_in import LOGIN, customer_token, staff_token
-from tests.factories import make_admin, make_contact, make_debtor, make_shop, make_shop_user
+from tests.api.sign_in import customer_token, login, staff_token
+from tests.factories import make_contact, make_debtor, make_shop, make_shop_user
+from tests.graphql_answers import payload_of, refusal, user_errors
+from tests.use_cases import cheap_runtime, refused_with, staff_caller
 
 FIRST_PASSWORD = "Lilac-Branch-8841"
 
@@ -47,20 +46,6 @@ mutation($input: CreateShopUserInput!) {
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def hashed(monkeypatch) -> list[str]:
-    """Every password the server hashes (the spy still hashes, with the real argon2id)."""
-    seen: list[str] = []
-    original = PasswordHasher.hash
-
-    async def spy(self, password: str) -> str:
-        seen.append(password)
-        return await original(self, password)
-
-    monkeypatch.setattr(PasswordHasher, "hash", spy)
-    return seen
 
 
 async def joost(email: str | None = "Joost@Bakker.test", **values) -> ContactPerson:
@@ -92,24 +77,16 @@ async def create(client, token: str | None, input: dict) -> dict:
     return (await client.data(CREATE_SHOP_USER, {"input": input}, token=token))["createShopUser"]
 
 
-def codes(payload: dict) -> list[tuple[list[str] | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
-
-
 async def stored_state() -> dict:
     """What a refused call must leave exactly as it was."""
     return {
-        "shop_users": await ShopUser.all().order_by("id").values_list("id", "username", "contact_id", "shop_id"),
+        "shop_users": await ShopUser.all().order_by("id").values_list(
+            "id", "username", "contact_id", "shop_id"
+        ),
         "tokens": await OneTimeToken.all().count(),
         "outbox": await OutboxMessage.all().count(),
         "audit": await AuditEvent.all().order_by("id").values_list("action", flat=True),
     }
-
-
-async def sign_in(client, username: str, password: str, shop: str = "flora") -> dict:
-    data = await client.data(LOGIN, {"shop": shop, "username": username, "password": password})
-    client.http.cookies.clear()
-    return data["login"]
 
 
 # --- happy paths ----------------------------------------------------------------------------
@@ -131,13 +108,14 @@ async def test_a_password_typed_twice_makes_an_active_user_who_must_change_it_an
     stored = await ShopUser.get(username="Joost.Bakker")
     assert payload["shopUser"]["id"] == global_id("ShopUser", stored.id)
     assert stored.contact_id == contact.id
+    assert stored.password_hash is not None
     assert stored.password_hash.startswith("$argon2id$")
     assert FIRST_PASSWORD not in stored.password_hash
     assert hashed == [FIRST_PASSWORD]
     assert await OutboxMessage.all().count() == 0
     assert await OneTimeToken.all().count() == 0
 
-    session = await sign_in(client, "joost.bakker", FIRST_PASSWORD)
+    session = await login(client, "joost.bakker", FIRST_PASSWORD)
     assert session["userErrors"] == []
     assert session["token"]
 
@@ -167,7 +145,7 @@ async def test_send_invitation_makes_an_invited_user_and_mails_one_link_in_the_u
     assert invitation.context["shop_name"] == "Flora Wholesale"
     [token] = await OneTimeToken.all()
     assert (token.shop_user_id, token.purpose, token.used_at) == (stored.id, TokenPurpose.INVITATION, None)
-    assert (await sign_in(client, "joost.bakker", FIRST_PASSWORD))["token"] is None
+    assert (await login(client, "joost.bakker", FIRST_PASSWORD))["token"] is None
 
 
 async def test_may_be_excluded_false_is_stored_true_is_the_default_and_blanks_are_trimmed(client):
@@ -201,9 +179,8 @@ async def test_the_creation_is_audited_as_the_admins_action(client):
     assert (created.object_type, created.object_id) == ("ShopUser", user.id)
     assert created.details["shop"] == "flora"
     assert created.details["invited"] is True
-    assert await AuditEvent.all().order_by("id").values_list("action", flat=True) == [
-        "admin.login", "shop_user.created"
-    ]
+    actions = await AuditEvent.all().order_by("id").values_list("action", flat=True)
+    assert actions == ["admin.login", "shop_user.created"]  # type: ignore[comparison-overlap]  # Tortoise types flat=True as tuples
 
 
 # --- refusals: one problem each, nothing written --------------------------------------------
@@ -229,11 +206,13 @@ async def test_the_confirmation_must_be_given_and_match(client, hashed):
     without = with_password(contact)
     del without["passwordConfirmation"]
 
-    differs = await refused(client, hashed, with_password(contact, passwordConfirmation=FIRST_PASSWORD + "!"), staff)
+    differs = await refused(
+        client, hashed, with_password(contact, passwordConfirmation=FIRST_PASSWORD + "!"), staff
+    )
     missing = await refused(client, hashed, without, staff)
 
-    assert codes(differs) == [(["passwordConfirmation"], "PASSWORD_MISMATCH")]
-    assert codes(missing) == [(["passwordConfirmation"], "FIELD_REQUIRED")]
+    assert user_errors(differs) == [(["passwordConfirmation"], "PASSWORD_MISMATCH")]
+    assert user_errors(missing) == [(["passwordConfirmation"], "FIELD_REQUIRED")]
 
 
 WEAK_PASSWORDS = [
@@ -252,9 +231,11 @@ async def test_a_weak_password_is_refused(client, hashed):
     staff = await staff_token(client)
 
     for weak in WEAK_PASSWORDS:
-        payload = await refused(client, hashed, with_password(contact, password=weak, passwordConfirmation=weak), staff)
+        payload = await refused(
+            client, hashed, with_password(contact, password=weak, passwordConfirmation=weak), staff
+        )
 
-        assert codes(payload) == [(["password"], "PASSWORD_TOO_WEAK")], weak
+        assert user_errors(payload) == [(["password"], "PASSWORD_TOO_WEAK")], weak
         assert payload["userErrors"][0]["message"]
 
 
@@ -266,10 +247,14 @@ async def test_a_password_has_at_most_128_characters_and_a_longer_one_is_never_h
     overlong = longest + "q"
     assert (len(longest), len(overlong)) == (128, 129)
 
-    refusal = await refused(client, hashed, with_password(contact, password=overlong, passwordConfirmation=overlong), staff)
-    accepted = await create(client, staff, with_password(contact, password=longest, passwordConfirmation=longest))
+    too_long = await refused(
+        client, hashed, with_password(contact, password=overlong, passwordConfirmation=overlong), staff
+    )
+    accepted = await create(
+        client, staff, with_password(contact, password=longest, passwordConfirmation=longest)
+    )
 
-    assert codes(refusal) == [(["password"], "INVALID")]
+    assert user_errors(too_long) == [(["password"], "INVALID")]
     assert accepted["userErrors"] == []
     assert hashed == [longest]
 
@@ -283,7 +268,7 @@ async def test_a_username_taken_in_the_shop_in_another_case_is_refused(client, h
     for taken in ["joost.bakker", "JOOST.bakker", " Joost.Bakker "]:
         payload = await refused(client, hashed, with_invitation(contact, username=taken), staff)
 
-        assert codes(payload) == [(["username"], "USERNAME_TAKEN")], taken
+        assert user_errors(payload) == [(["username"], "USERNAME_TAKEN")], taken
 
 
 async def test_the_same_username_in_another_shop_is_fine(client):
@@ -317,7 +302,7 @@ async def test_a_contact_person_id_that_names_no_contact_is_contact_not_found(cl
     for kind, wrong_id in ids.items():
         payload = await refused(client, hashed, with_invitation(contact, contactPersonId=wrong_id), staff)
 
-        assert codes(payload) == [(["contactPersonId"], "CONTACT_NOT_FOUND")], kind
+        assert user_errors(payload) == [(["contactPersonId"], "CONTACT_NOT_FOUND")], kind
 
 
 async def test_a_language_the_shop_does_not_offer_is_refused(client, hashed):
@@ -328,7 +313,7 @@ async def test_a_language_the_shop_does_not_offer_is_refused(client, hashed):
     for language in ["de", "fr", "xx", ""]:
         payload = await refused(client, hashed, with_invitation(contact, language=language), staff)
 
-        assert codes(payload) == [(["language"], "LANGUAGE_NOT_OFFERED")], language
+        assert user_errors(payload) == [(["language"], "LANGUAGE_NOT_OFFERED")], language
         assert "nl" in payload["userErrors"][0]["message"]
 
 
@@ -339,7 +324,7 @@ async def test_a_contact_with_a_user_in_the_shop_already_has_an_account(client, 
 
     payload = await refused(client, hashed, with_password(contact, username="joost.second"))
 
-    assert codes(payload) == [(["contactPersonId"], "ALREADY_HAS_ACCOUNT")]
+    assert user_errors(payload) == [(["contactPersonId"], "ALREADY_HAS_ACCOUNT")]
 
 
 async def test_a_contact_with_a_user_in_another_shop_gets_one_here_too(client):
@@ -363,7 +348,7 @@ async def test_an_unknown_shop_is_not_found(client, hashed):
     for shop in ["tulip", "FLORA", "", "f" * 65]:
         payload = await refused(client, hashed, with_invitation(contact, shop=shop), staff)
 
-        assert codes(payload) == [(["shop"], "NOT_FOUND")], shop
+        assert user_errors(payload) == [(["shop"], "NOT_FOUND")], shop
 
 
 async def test_either_a_password_or_an_invitation_is_needed_not_both(client, hashed):
@@ -375,8 +360,8 @@ async def test_either_a_password_or_an_invitation_is_needed_not_both(client, has
     nothing = await refused(client, hashed, neither, staff)
     both = await refused(client, hashed, with_password(contact, sendInvitation=True), staff)
 
-    assert codes(nothing) == [(["password"], "FIELD_REQUIRED")]
-    assert codes(both) == [(["password"], "INVALID")]
+    assert user_errors(nothing) == [(["password"], "FIELD_REQUIRED")]
+    assert user_errors(both) == [(["password"], "INVALID")]
 
 
 async def test_an_invitation_for_a_contact_without_email_is_invalid(client, hashed):
@@ -385,7 +370,7 @@ async def test_an_invitation_for_a_contact_without_email_is_invalid(client, hash
 
     payload = await refused(client, hashed, with_invitation(contact))
 
-    assert codes(payload) == [(["sendInvitation"], "INVALID")]
+    assert user_errors(payload) == [(["sendInvitation"], "INVALID")]
 
 
 BAD_USERNAMES = [
@@ -407,7 +392,7 @@ async def test_a_blank_username_is_required_and_one_with_spaces_or_too_long_is_i
     for username, code in BAD_USERNAMES:
         payload = await refused(client, hashed, with_password(contact, username=username), staff)
 
-        assert codes(payload) == [(["username"], code)], username
+        assert user_errors(payload) == [(["username"], code)], username
 
 
 async def test_a_username_of_150_characters_is_fine(client):
@@ -430,9 +415,8 @@ async def test_a_username_whose_casefold_is_longer_than_the_column_gets_an_answe
         CREATE_SHOP_USER, {"input": with_invitation(contact, username="ß" * 100)}, token=staff
     )
 
-    assert "errors" not in body, body["errors"]
-    payload = body["data"]["createShopUser"]
-    assert payload["userErrors"] == [] or codes(payload) == [(["username"], "INVALID")]
+    payload = payload_of(body, "createShopUser")
+    assert payload["userErrors"] == [] or user_errors(payload) == [(["username"], "INVALID")]
 
 
 # --- several problems at once ---------------------------------------------------------------
@@ -447,8 +431,8 @@ async def test_an_unknown_shop_and_a_blank_username_are_both_reported(client, ha
     two = await refused(client, hashed, with_password(contact, shop="tulip", username=" "), staff)
     four = await refused(client, hashed, no_password, staff)
 
-    assert sorted(codes(two)) == [(["shop"], "NOT_FOUND"), (["username"], "FIELD_REQUIRED")]
-    assert sorted(codes(four)) == [
+    assert sorted(user_errors(two)) == [(["shop"], "NOT_FOUND"), (["username"], "FIELD_REQUIRED")]
+    assert sorted(user_errors(four)) == [
         (["contactPersonId"], "CONTACT_NOT_FOUND"),
         (["password"], "FIELD_REQUIRED"),
         (["shop"], "NOT_FOUND"),
@@ -466,7 +450,7 @@ async def test_every_problem_of_a_bad_call_is_reported_each_with_its_field(clien
         contact, username="TAKEN", language="fr", passwordConfirmation="something-else-1",
     ))
 
-    assert sorted(codes(payload)) == [
+    assert sorted(user_errors(payload)) == [
         (["contactPersonId"], "ALREADY_HAS_ACCOUNT"),
         (["language"], "LANGUAGE_NOT_OFFERED"),
         (["passwordConfirmation"], "PASSWORD_MISMATCH"),
@@ -485,8 +469,7 @@ async def test_a_customer_is_forbidden_and_nothing_is_written(client, hashed):
 
     body = await client.execute(CREATE_SHOP_USER, {"input": with_password(contact)}, token=token)
 
-    assert body["data"] is None
-    assert [error["extensions"]["code"] for error in body["errors"]] == ["FORBIDDEN"]
+    assert refusal(body) == "FORBIDDEN"
     assert await stored_state() == before
     assert hashed == []
 
@@ -498,8 +481,7 @@ async def test_an_anonymous_caller_must_sign_in_and_nothing_is_written(client, h
 
     body = await client.execute(CREATE_SHOP_USER, {"input": with_invitation(contact)})
 
-    assert body["data"] is None
-    assert [error["extensions"]["code"] for error in body["errors"]] == ["UNAUTHENTICATED"]
+    assert refusal(body) == "UNAUTHENTICATED"
     assert await stored_state() == before
     assert hashed == []
 
@@ -508,31 +490,14 @@ async def test_an_anonymous_caller_must_sign_in_and_nothing_is_written(client, h
 
 
 @pytest.fixture
-def checked_together(monkeypatch) -> None:
+def checked_together() -> Pause:
     """Two concurrent calls both finish their checks before either writes: the race always happens."""
     barrier = asyncio.Barrier(2)
-    original = shop_users._problems
 
-    async def meet(*args):
-        problems = await original(*args)
+    async def meet() -> None:
         await asyncio.wait_for(barrier.wait(), timeout=10)
-        return problems
 
-    monkeypatch.setattr(shop_users, "_problems", meet)
-
-
-def cheap_runtime() -> Runtime:
-    return Runtime(passwords=PasswordHasher(time_cost=1, memory_cost_kib=8, parallelism=1))
-
-
-async def staff_caller() -> Caller:
-    admin = await make_admin("race@gatehouse.test")
-    return Caller(Viewer(session_id=0, admin=admin), client_address="203.0.113.7")
-
-
-def refusal_codes(outcome: object) -> list[tuple[tuple[str, ...] | None, ErrorCode]]:
-    assert isinstance(outcome, UserInputError), outcome
-    return [(problem.field, problem.code) for problem in outcome.problems]
+    return meet
 
 
 @pytest.mark.postgres_only
@@ -553,15 +518,15 @@ async def test_the_same_username_twice_at_once_makes_one_user_and_one_username_t
         )
 
     outcomes = await asyncio.gather(
-        create_shop_user(runtime, caller, new(first, "joost")),
-        create_shop_user(runtime, caller, new(second, "JOOST")),
+        create_shop_user(runtime, caller, new(first, "joost"), after_checks=checked_together),
+        create_shop_user(runtime, caller, new(second, "JOOST"), after_checks=checked_together),
         return_exceptions=True,
     )
 
     made = [outcome for outcome in outcomes if isinstance(outcome, ShopUser)]
     [lost] = [outcome for outcome in outcomes if not isinstance(outcome, ShopUser)]
     assert len(made) == 1
-    assert refusal_codes(lost) == [(("username",), ErrorCode.USERNAME_TAKEN)]
+    assert refused_with(lost) == [(("username",), ErrorCode.USERNAME_TAKEN)]
     [stored] = await ShopUser.filter(shop_id=shop.id)
     assert stored.id == made[0].id
     assert await AuditEvent.filter(action="shop_user.created").count() == 1
@@ -580,13 +545,13 @@ async def test_one_contact_given_two_users_at_once_gets_one_and_already_has_acco
             create_shop_user(runtime, caller, NewShopUser(
                 contact_pk=contact.id, shop_handle="flora", username=username, language="nl",
                 password=FIRST_PASSWORD, password_confirmation=FIRST_PASSWORD,
-            ))
+            ), after_checks=checked_together)
             for username in ["joost", "j.bakker"]
         ),
         return_exceptions=True,
     )
 
     [lost] = [outcome for outcome in outcomes if not isinstance(outcome, ShopUser)]
-    assert refusal_codes(lost) == [(("contactPersonId",), ErrorCode.ALREADY_HAS_ACCOUNT)]
+    assert refused_with(lost) == [(("contactPersonId",), ErrorCode.ALREADY_HAS_ACCOUNT)]
     assert await ShopUser.filter(shop_id=shop.id).count() == 1
     assert await AuditEvent.filter(action="shop_user.created").count() == 1

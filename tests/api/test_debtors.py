@@ -21,6 +21,7 @@ from models import ActorKind, AdminUser, AuditEvent, ContactPerson, Debtor
 from schema.nodes import global_id, parse_global_id
 from tests.api.sign_in import customer_token, staff_token
 from tests.factories import make_contact, make_debtor
+from tests.graphql_answers import error_codes, gid, names, payload_of, refusal, user_errors
 
 DEBTOR_FIELDS = """
   id number name email phone vatNumber address priceListTags
@@ -122,10 +123,6 @@ def numbers(connection: dict) -> list[str]:
     return [edge["node"]["number"] for edge in connection["edges"]]
 
 
-def names(connection: dict) -> list[str]:
-    return [edge["node"]["name"] for edge in connection["edges"]]
-
-
 async def stored_state() -> tuple[list[dict], list[dict], int]:
     """Every debtor and contact row as stored, and how many audit events there are."""
     return (
@@ -135,26 +132,20 @@ async def stored_state() -> tuple[list[dict], list[dict], int]:
     )
 
 
-def codes(payload: dict) -> list[tuple[list[str] | None, str]]:
-    assert all(error["message"] for error in payload["userErrors"]), payload
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
-
-
 def pk_from(node_id: str, type_name: str) -> int:
     parsed = parse_global_id(node_id)
-    assert parsed is not None and parsed[0] == type_name, node_id
+    assert parsed is not None, node_id
+    assert parsed[0] == type_name, node_id
     return parsed[1]
-
-
-def error_codes(body: dict) -> list[str]:
-    return [error["extensions"]["code"] for error in body.get("errors", [])]
 
 
 def leaks_nothing(text: str) -> bool:
     lowered = text.lower()
     return not any(
         word in lowered
-        for word in ("traceback", "select ", "insert ", "sqlite", "asyncpg", "postgres", "tortoise", "integrity")
+        for word in (
+            "traceback", "select ", "insert ", "sqlite", "asyncpg", "postgres", "tortoise", "integrity",
+        )
     )
 
 
@@ -170,7 +161,7 @@ async def wrongly_refused(
     before = await stored_state()
     for name, bad, error_field, code in cases:
         payload = await call(client, document, field, token, **{**base, **bad})
-        got = codes(payload)
+        got = user_errors(payload)
         returned = payload[PAYLOAD_OBJECT[field]]
         wrote = await stored_state() != before
         if got != [(error_field, code)] or returned is not None or wrote:
@@ -180,16 +171,16 @@ async def wrongly_refused(
 
 async def flora_debtor(**values: object) -> Debtor:
     """A debtor with every field set: the starting point of the update tests."""
-    defaults: dict[str, object] = dict(
-        number="K-100",
-        email="inkoop@bloemenhal.example",
-        phone="+31 20 123 4567",
-        vat_number="NL853865392B01",
-        address="Legmeerdijk 313\n1431 GB Aalsmeer",
-        price_list_tags=["gold", "retail"],
-        minimum_order_amount="100.00",
-        checkout_payment_limit="5000.00",
-    )
+    defaults: dict[str, object] = {
+        "number": "K-100",
+        "email": "inkoop@bloemenhal.example",
+        "phone": "+31 20 123 4567",
+        "vat_number": "NL853865392B01",
+        "address": "Legmeerdijk 313\n1431 GB Aalsmeer",
+        "price_list_tags": ["gold", "retail"],
+        "minimum_order_amount": "100.00",
+        "checkout_payment_limit": "5000.00",
+    }
     return await make_debtor("Bloemenhal Aalsmeer", **{**defaults, **values})
 
 
@@ -223,7 +214,8 @@ async def test_create_debtor_with_only_a_name_gets_a_generated_number_and_empty_
         await create_debtor(client, token, name="Zinnia", number=number) for number in (None, "", "   ")
     ]
 
-    assert first["userErrors"] == [] and second["userErrors"] == []
+    assert first["userErrors"] == []
+    assert second["userErrors"] == []
     debtor = first["debtor"]
     pk = pk_from(debtor.pop("id"), "Debtor")
     assert debtor == {
@@ -347,8 +339,9 @@ async def test_the_same_number_created_twice_at_once_makes_one_debtor(client):
     )
 
     outcomes = sorted([first, second], key=lambda payload: payload["debtor"] is None)
-    assert outcomes[0]["userErrors"] == [] and outcomes[0]["debtor"]["number"] == "K-7"
-    assert codes(outcomes[1]) == [(["number"], "INVALID")]
+    assert outcomes[0]["userErrors"] == []
+    assert outcomes[0]["debtor"]["number"] == "K-7"
+    assert user_errors(outcomes[1]) == [(["number"], "INVALID")]
     assert await Debtor.filter(number="K-7").count() == 1
     assert await AuditEvent.filter(action="debtor.created").count() == 1
 
@@ -426,9 +419,31 @@ async def test_a_refused_create_leaves_the_number_free_for_a_good_one(client):
 
     accepted = await create_debtor(client, token, name="Tulip", number="K-9")
 
-    assert codes(refused) == [(["email"], "INVALID")]
-    assert accepted["userErrors"] == [] and accepted["debtor"]["number"] == "K-9"
+    assert user_errors(refused) == [(["email"], "INVALID")]
+    assert accepted["userErrors"] == []
+    assert accepted["debtor"]["number"] == "K-9"
     assert await AuditEvent.filter(action="debtor.created").count() == 1
+
+
+async def test_create_debtor_reports_every_problem_at_once_each_at_its_field(client):
+    token = await staff_token(client)
+    before = await stored_state()
+
+    payload = await create_debtor(
+        client, token, name=" ", number="K 1", email="nope", vatNumber="NL#1",
+        priceListTags=["  "], minimumOrderAmount="100", checkoutPaymentLimit="99",
+    )
+
+    assert sorted(user_errors(payload)) == [
+        (["checkoutPaymentLimit"], "INVALID"),
+        (["email"], "INVALID"),
+        (["name"], "FIELD_REQUIRED"),
+        (["number"], "INVALID"),
+        (["priceListTags"], "INVALID"),
+        (["vatNumber"], "INVALID"),
+    ]
+    assert payload["debtor"] is None
+    assert await stored_state() == before
 
 
 # --- updateDebtor ---------------------------------------------------------------------------
@@ -440,7 +455,8 @@ async def test_update_debtor_changes_what_is_given_and_keeps_what_is_left_out(cl
 
     payload = await update_debtor(
         client, token, id=global_id("Debtor", debtor.id),
-        name=" Bloemenhal Aalsmeer & Co ", priceListTags=["platinum", "platinum"], checkoutPaymentLimit="7500",
+        name=" Bloemenhal Aalsmeer & Co ", priceListTags=["platinum", "platinum"],
+        checkoutPaymentLimit="7500",
         number="K-100",  # its own number is not "taken"
     )
 
@@ -513,7 +529,8 @@ async def test_update_debtor_with_explicit_null_clears_the_optional_fields(clien
     stored = await Debtor.get(id=debtor.id)
     assert (stored.email, stored.phone, stored.vat_number, stored.address) == (None, None, None, None)
     assert stored.price_list_tags == []
-    assert stored.minimum_order_amount is None and stored.checkout_payment_limit is None
+    assert stored.minimum_order_amount is None
+    assert stored.checkout_payment_limit is None
     assert (stored.number, stored.name) == ("K-100", "Bloemenhal Aalsmeer")
 
 
@@ -540,7 +557,8 @@ async def test_update_debtor_clearing_the_minimum_frees_the_limit(client):
 
     # the minimum cleared in the same call no longer bounds the limit
     assert payload["userErrors"] == []
-    assert (payload["debtor"]["minimumOrderAmount"], payload["debtor"]["checkoutPaymentLimit"]) == (None, "1.00")
+    assert payload["debtor"]["minimumOrderAmount"] is None
+    assert payload["debtor"]["checkoutPaymentLimit"] == "1.00"
 
 
 BAD_UPDATE_INPUTS = [
@@ -571,7 +589,7 @@ async def test_update_debtor_refuses_bad_input_and_writes_nothing(client):
     token = await staff_token(client)
 
     wrong = await wrongly_refused(
-        client, token, UPDATE_DEBTOR, "updateDebtor", {"id": global_id("Debtor", debtor.id)}, BAD_UPDATE_INPUTS
+        client, token, UPDATE_DEBTOR, "updateDebtor", {"id": gid(debtor)}, BAD_UPDATE_INPUTS
     )
 
     assert wrong == []
@@ -586,6 +604,28 @@ async def test_update_debtor_of_an_unknown_id_is_not_found_and_writes_nothing(cl
     wrong = await wrongly_refused(client, token, UPDATE_DEBTOR, "updateDebtor", {"name": "Renamed"}, cases)
 
     assert wrong == []
+
+
+async def test_update_debtor_reports_bad_values_and_an_unknown_id_at_once(client):
+    debtor = await flora_debtor()
+    token = await staff_token(client)
+    before = await stored_state()
+
+    unknown = await update_debtor(
+        client, token, id=global_id("Debtor", debtor.id + 1000), name="", email="nope"
+    )
+    known = await update_debtor(
+        client, token, id=global_id("Debtor", debtor.id), number=None, minimumOrderAmount="5000.01",
+        phone="1" * 65,
+    )
+
+    assert sorted(user_errors(unknown)) == [
+        (["email"], "INVALID"), (["id"], "NOT_FOUND"), (["name"], "FIELD_REQUIRED"),
+    ]
+    assert sorted(user_errors(known)) == [
+        (["checkoutPaymentLimit"], "INVALID"), (["number"], "INVALID"), (["phone"], "INVALID"),
+    ]
+    assert await stored_state() == before
 
 
 # --- createContactPerson --------------------------------------------------------------------
@@ -614,7 +654,9 @@ async def test_create_contact_person_links_it_to_its_debtor(client):
     }
     stored = await ContactPerson.get(id=pk)
     assert stored.debtor_id == debtor.id
-    assert (stored.first_name, stored.email, stored.language) == ("Joost", "joost@bloemenhal.example", "de-AT")
+    assert (stored.first_name, stored.email, stored.language) == (
+        "Joost", "joost@bloemenhal.example", "de-AT"
+    )
 
 
 async def test_a_debtors_contacts_are_the_persons_created_for_it(client):
@@ -651,9 +693,11 @@ BAD_CONTACT_INPUTS = [
 async def test_create_contact_person_refuses_bad_input_and_writes_nothing(client):
     debtor = await flora_debtor()
     token = await staff_token(client)
-    base = {"debtorId": global_id("Debtor", debtor.id), "firstName": "Joost", "lastName": "Bakker", "language": "nl"}
+    base = {"debtorId": gid(debtor), "firstName": "Joost", "lastName": "Bakker", "language": "nl"}
 
-    wrong = await wrongly_refused(client, token, CREATE_CONTACT, "createContactPerson", base, BAD_CONTACT_INPUTS)
+    wrong = await wrongly_refused(
+        client, token, CREATE_CONTACT, "createContactPerson", base, BAD_CONTACT_INPUTS
+    )
 
     assert wrong == []
 
@@ -663,11 +707,37 @@ async def test_create_contact_person_for_an_unknown_debtor_is_not_found_and_writ
     await make_contact(debtor)
     token = await staff_token(client)
     base = {"firstName": "Joost", "lastName": "Bakker", "language": "nl"}
-    cases = [(name, {"debtorId": node_id}, ["debtorId"], "NOT_FOUND") for name, node_id in unknown_ids(debtor.id)]
+    cases = [
+        (name, {"debtorId": node_id}, ["debtorId"], "NOT_FOUND") for name, node_id in unknown_ids(debtor.id)
+    ]
 
     wrong = await wrongly_refused(client, token, CREATE_CONTACT, "createContactPerson", base, cases)
 
     assert wrong == []
+
+
+async def test_create_contact_person_reports_every_problem_at_once_each_at_its_field(client):
+    debtor = await flora_debtor()
+    token = await staff_token(client)
+    before = await stored_state()
+
+    bad_values = {"firstName": "", "lastName": "l" * 101, "email": "joost-at", "language": "dutch"}
+    known = await create_contact(client, token, debtorId=global_id("Debtor", debtor.id), **bad_values)
+    unknown = await create_contact(
+        client, token, debtorId=global_id("Debtor", debtor.id + 1000),
+        firstName="Joost", lastName="Bakker", phone="1" * 65, language="nl",
+    )
+
+    assert sorted(user_errors(known)) == [
+        (["email"], "INVALID"),
+        (["firstName"], "FIELD_REQUIRED"),
+        (["language"], "INVALID"),
+        (["lastName"], "INVALID"),
+    ]
+    assert sorted(user_errors(unknown)) == [(["debtorId"], "NOT_FOUND"), (["phone"], "INVALID")]
+    assert known["contactPerson"] is None
+    assert unknown["contactPerson"] is None
+    assert await stored_state() == before
 
 
 # --- updateContactPerson --------------------------------------------------------------------
@@ -675,7 +745,9 @@ async def test_create_contact_person_for_an_unknown_debtor_is_not_found_and_writ
 
 async def test_update_contact_person_changes_what_is_given_and_keeps_what_is_left_out(client):
     debtor = await flora_debtor()
-    contact = await make_contact(debtor, "Joost", last_name="Bakker", email="old@bloemenhal.example", phone="06 1")
+    contact = await make_contact(
+        debtor, "Joost", last_name="Bakker", email="old@bloemenhal.example", phone="06 1"
+    )
     token = await staff_token(client)
 
     payload = await update_contact(
@@ -931,11 +1003,11 @@ async def test_debtors_with_a_bad_argument_is_an_invalid_error(client):
     for arguments, field in BAD_ARGUMENTS:
         body = await client.execute(DEBTORS, arguments, token=token)
 
-        assert body["data"] is None, arguments
-        assert error_codes(body) == ["INVALID"], arguments
+        assert refusal(body) == "INVALID", arguments
         error = body["errors"][0]
         assert (error["extensions"]["field"], error["path"]) == (field, ["debtors"])
-        assert leaks_nothing(error["message"]) and len(error["message"]) < 200
+        assert leaks_nothing(error["message"])
+        assert len(error["message"]) < 200
 
 
 # --- permissions ----------------------------------------------------------------------------
@@ -947,9 +1019,9 @@ async def callable_operations() -> dict[str, tuple[str, dict]]:
     contact = await make_contact(debtor, "Joost")
     return {
         "createDebtor": (CREATE_DEBTOR, {"input": {"name": "Intruder BV", "number": "X-1"}}),
-        "updateDebtor": (UPDATE_DEBTOR, {"input": {"id": global_id("Debtor", debtor.id), "name": "Hijacked"}}),
+        "updateDebtor": (UPDATE_DEBTOR, {"input": {"id": gid(debtor), "name": "Hijacked"}}),
         "createContactPerson": (CREATE_CONTACT, {"input": {
-            "debtorId": global_id("Debtor", debtor.id), "firstName": "Eve", "lastName": "Intruder", "language": "nl",
+            "debtorId": gid(debtor), "firstName": "Eve", "lastName": "Intruder", "language": "nl",
         }}),
         "updateContactPerson": (UPDATE_CONTACT, {"input": {
             "id": global_id("ContactPerson", contact.id), "firstName": "Hijacked",
@@ -965,8 +1037,7 @@ async def test_anonymous_callers_are_unauthenticated_and_write_nothing(client):
     for operation, (document, variables) in operations.items():
         body = await client.execute(document, variables)
 
-        assert body["data"] is None, operation
-        assert error_codes(body) == ["UNAUTHENTICATED"], operation
+        assert refusal(body) == "UNAUTHENTICATED", operation
         assert body["errors"][0]["path"] == [operation]
     assert await stored_state() == before
 
@@ -979,8 +1050,7 @@ async def test_customers_are_forbidden_and_write_nothing(client):
     for operation, (document, variables) in operations.items():
         body = await client.execute(document, variables, token=token)
 
-        assert body["data"] is None, operation
-        assert error_codes(body) == ["FORBIDDEN"], operation
+        assert refusal(body) == "FORBIDDEN", operation
         assert body["errors"][0]["path"] == [operation]
     assert await stored_state() == before
 
@@ -1020,9 +1090,9 @@ async def test_ten_thousand_character_debtor_values_are_invalid_user_errors(clie
 
     assert wrong == []
     body = await client.execute(CREATE_DEBTOR, {"input": {"name": "n" * HUGE}}, token=token)
-    assert "errors" not in body
-    message = body["data"]["createDebtor"]["userErrors"][0]["message"]
-    assert leaks_nothing(message) and len(message) < 200
+    message = payload_of(body, "createDebtor")["userErrors"][0]["message"]
+    assert leaks_nothing(message)
+    assert len(message) < 200
 
 
 async def test_ten_thousand_character_contact_values_are_invalid_user_errors(client):
@@ -1035,13 +1105,13 @@ async def test_ten_thousand_character_contact_values_are_invalid_user_errors(cli
     ]
 
     wrong = await wrongly_refused(
-        client, token, UPDATE_CONTACT, "updateContactPerson", {"id": global_id("ContactPerson", contact.id)}, cases
+        client, token, UPDATE_CONTACT, "updateContactPerson", {"id": gid(contact)}, cases
     )
 
     assert wrong == []
 
 
-# --- found by review, fixed -----------------------------------------------------------------------------------
+# --- found by review, fixed ------------------------------------------------------------------
 
 
 async def test_a_nul_character_in_a_name_is_an_invalid_user_error(client):
@@ -1050,9 +1120,8 @@ async def test_a_nul_character_in_a_name_is_an_invalid_user_error(client):
 
     body = await client.execute(CREATE_DEBTOR, {"input": {"name": "Bloemen\x00hal"}}, token=token)
 
-    assert "errors" not in body, body["errors"]
-    payload = body["data"]["createDebtor"]
-    assert codes(payload) == [(["name"], "INVALID")]
+    payload = payload_of(body, "createDebtor")
+    assert user_errors(payload) == [(["name"], "INVALID")]
     assert await stored_state() == before
 
 

@@ -1,7 +1,7 @@
-"""Invitations (rule 8): acceptInvitation, resendInvitation, and what an invitation link may not do.
+"""Invitations (rule 8 of docs/api.md): acceptInvitation, resendInvitation, and what a link may not do.
 
 A link is single-use, expires, is stored only as a hash, and does nothing for an
-excluded user (rule 10). Accepting it sets the first password, activates the
+excluded user (rule 10 of docs/api.md). Accepting it sets the first password, activates the
 user, signs them in and tells the shop's staff.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
 
 from auth.passwords import PasswordHasher
 from auth.viewer import Caller
@@ -30,8 +29,11 @@ from resolvers.invitations import accept_invitation, send_invitation
 from resolvers.runtime import Runtime
 from resolvers.sessions import SignedIn
 from schema.nodes import global_id
-from tests.api.sign_in import LOGIN, customer_token, staff_token
+from tests.api.sign_in import customer_token, login, staff_token, viewer_of
 from tests.factories import make_contact, make_debtor, make_shop, make_shop_user
+from tests.graphql_answers import refusal, user_errors
+from tests.outbox import link_token
+from tests.use_cases import cheap_runtime
 
 CHOSEN = "sunflower-Field-1593"
 OTHER_CHOICE = "hollyhock-Border-7264"
@@ -53,24 +55,18 @@ mutation($id: ID!) {
   }
 }"""
 
-VIEWER = "{ viewer { __typename ... on ShopUser { username status } } }"
+VIEWER_STATUS = "{ viewer { __typename ... on ShopUser { username status } } }"
 
 # Only what send_invitation reads from the runtime; the cheap hasher is never used there.
-RUNTIME = Runtime(passwords=PasswordHasher(1, 8, 1))
+RUNTIME = cheap_runtime()
 
 
-def token_in(message: OutboxMessage) -> str:
-    """The `token=` of the link in an invitation mail."""
-    [token] = parse_qs(urlsplit(message.context["invitation_url"]).query)["token"]
-    return token
-
-
-async def invited_user(shop: Shop, username: str = "anna", **values: object) -> ShopUser:
+async def invited_user(
+    shop: Shop, username: str = "anna", first_name: str = "Anna", email: str | None = None, **values: object
+) -> ShopUser:
     """An INVITED shop user (no password) whose contact has an email address."""
     debtor = await make_debtor()
-    contact = await make_contact(
-        debtor, values.pop("first_name", "Anna"), email=values.pop("email", f"{username}@bloemen.test")
-    )
+    contact = await make_contact(debtor, first_name, email=email or f"{username}@bloemen.test")
     return await make_shop_user(shop, contact, username, password=None, **values)
 
 
@@ -79,7 +75,7 @@ async def invite(user: ShopUser) -> str:
     user = await ShopUser.get(id=user.id).select_related("shop", "contact")
     await send_invitation(RUNTIME, user, user.shop, user.contact)
     message = await OutboxMessage.filter(template="invitation").order_by("-id").first()
-    return token_in(message)
+    return link_token(message, "invitation_url")
 
 
 async def accept(client, token: str, password: str = CHOSEN, confirmation: str | None = None) -> dict:
@@ -97,13 +93,8 @@ def refused_as_invalid_token(payload: dict) -> bool:
     return (
         payload["token"] is None
         and payload["viewer"] is None
-        and [(e["code"], e["field"]) for e in payload["userErrors"]] == [("INVALID_TOKEN", ["token"])]
+        and user_errors(payload) == [(["token"], "INVALID_TOKEN")]
     )
-
-
-async def viewer_of(client, token: str) -> dict | None:
-    client.http.cookies.clear()
-    return (await client.data(VIEWER, token=token))["viewer"]
 
 
 async def still_invited(user: ShopUser) -> bool:
@@ -133,14 +124,15 @@ async def test_accepting_sets_an_argon2id_password_activates_and_signs_in(client
     assert set_cookie.startswith(f"gatehouse_session={session_token};")
     assert "httponly" in set_cookie.lower()
     assert "samesite=lax" in set_cookie.lower()
-    assert await viewer_of(client, session_token) == {
+    assert await viewer_of(client, session_token, VIEWER_STATUS) == {
         "__typename": "ShopUser", "username": "anna", "status": "ACTIVE"
     }
     stored = await ShopUser.get(id=user.id)
+    assert stored.password_hash is not None
     assert stored.password_hash.startswith("$argon2id$")
     assert CHOSEN not in stored.password_hash
     assert stored.activated_at is not None
-    signed_in = (await client.data(LOGIN, {"shop": "flora", "username": "anna", "password": CHOSEN}))["login"]
+    signed_in = await login(client, "anna", CHOSEN)
     assert signed_in["userErrors"] == []
 
 
@@ -270,8 +262,8 @@ async def test_a_password_mismatch_refuses_and_keeps_the_link(client):
 
     payload = await accept(client, link, CHOSEN, CHOSEN + "!")
 
-    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
-        ("PASSWORD_MISMATCH", ["passwordConfirmation"])
+    assert user_errors(payload) == [
+        (["passwordConfirmation"], "PASSWORD_MISMATCH")
     ]
     assert payload["token"] is None
     assert await still_invited(user)
@@ -287,8 +279,8 @@ async def test_a_weak_password_refuses_and_keeps_the_link(client):
 
     for weak in ["password1", "short1", "onlyletters", "anna12345678"]:
         payload = await accept(client, link, weak)
-        assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
-            ("PASSWORD_TOO_WEAK", ["password"])
+        assert user_errors(payload) == [
+            (["password"], "PASSWORD_TOO_WEAK")
         ], weak
         assert payload["token"] is None
 
@@ -326,7 +318,8 @@ async def test_an_invitation_link_is_not_a_password_reset_link(client):
         {"token": link, "password": CHOSEN},
     )
 
-    assert body["resetPassword"] == {"token": None, "userErrors": [{"field": ["token"], "code": "INVALID_TOKEN"}]}
+    assert body["resetPassword"]["token"] is None
+    assert user_errors(body["resetPassword"]) == [(["token"], "INVALID_TOKEN")]
     assert await still_invited(user)
 
 
@@ -350,8 +343,9 @@ async def test_resending_mails_a_new_link_and_the_old_one_stops_working(client):
         "userErrors": [],
     }
     newest = await OutboxMessage.filter(template="invitation").order_by("-id").first()
+    assert newest is not None
     assert newest.recipient == "anna@bloemen.test"
-    new_link = token_in(newest)
+    new_link = link_token(newest, "invitation_url")
     assert new_link != old_link
     assert refused_as_invalid_token(await accept(client, old_link))
     assert (await accept(client, new_link))["viewer"]["status"] == "ACTIVE"
@@ -379,7 +373,7 @@ async def test_resending_to_an_active_user_is_invalid(client):
     payload = await resend(client, staff, global_id("ShopUser", user.id))
 
     assert payload["shopUser"] is None
-    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("INVALID", ["shopUserId"])]
+    assert user_errors(payload) == [(["shopUserId"], "INVALID")]
     assert await OutboxMessage.all().count() == 0
     assert await OneTimeToken.all().count() == 0
 
@@ -392,7 +386,7 @@ async def test_resending_to_an_excluded_user_is_refused(client):
     payload = await resend(client, staff, global_id("ShopUser", user.id))
 
     assert payload["shopUser"] is None
-    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("ACCOUNT_EXCLUDED", ["shopUserId"])]
+    assert user_errors(payload) == [(["shopUserId"], "ACCOUNT_EXCLUDED")]
     assert await OutboxMessage.all().count() == 0
     assert await AuditEvent.filter(action="shop_user.invitation_resent").count() == 0
 
@@ -409,8 +403,8 @@ async def test_resending_to_an_unknown_user_is_not_found(client):
     ]:
         payload = await resend(client, staff, unknown)
         assert payload["shopUser"] is None
-        assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
-            ("NOT_FOUND", ["shopUserId"])
+        assert user_errors(payload) == [
+            (["shopUserId"], "NOT_FOUND")
         ], unknown
 
     assert await OutboxMessage.all().count() == 0
@@ -421,12 +415,12 @@ async def test_customers_may_not_resend_and_anonymous_callers_must_sign_in(clien
     user = await invited_user(shop, "bob")
     customer = await customer_token(client, "flora", "anna")
 
-    as_customer = await client.execute(RESEND_INVITATION, {"id": global_id("ShopUser", user.id)}, token=customer)
-    as_anonymous = await client.execute(RESEND_INVITATION, {"id": global_id("ShopUser", user.id)})
+    variables = {"id": global_id("ShopUser", user.id)}
+    as_customer = await client.execute(RESEND_INVITATION, variables, token=customer)
+    as_anonymous = await client.execute(RESEND_INVITATION, variables)
 
-    assert [e["extensions"]["code"] for e in as_customer["errors"]] == ["FORBIDDEN"]
-    assert [e["extensions"]["code"] for e in as_anonymous["errors"]] == ["UNAUTHENTICATED"]
-    assert as_customer["data"] is None and as_anonymous["data"] is None
+    assert refusal(as_customer) == "FORBIDDEN"
+    assert refusal(as_anonymous) == "UNAUTHENTICATED"
     assert await OutboxMessage.all().count() == 0
 
 
@@ -454,7 +448,8 @@ async def test_two_acceptances_of_one_link_at_once_on_postgres_activate_once(pg_
     shop = await make_shop("flora", notification_email="orders@flora.test")
     user = await invited_user(shop, "anna")
     link = await invite(user)
-    runtime = Runtime(passwords=BothPastTheTokenCheck())
+    hasher = BothPastTheTokenCheck()
+    runtime = Runtime(passwords=hasher)
     caller = Caller(None, "203.0.113.7")
 
     results = await asyncio.gather(
@@ -463,7 +458,7 @@ async def test_two_acceptances_of_one_link_at_once_on_postgres_activate_once(pg_
         return_exceptions=True,
     )
 
-    assert runtime.passwords.arrived == 2
+    assert hasher.arrived == 2
     signed_in = [r for r in results if isinstance(r, SignedIn)]
     refused = [r for r in results if isinstance(r, UserInputError)]
     assert (len(signed_in), len(refused)) == (1, 1), results

@@ -10,15 +10,9 @@ import pytest
 
 from models import AdminUser, AuditEvent, ContactPerson, Debtor, RegistrationField, Shop, ShopUser
 from schema.nodes import global_id
-from tests.api.sign_in import LOGIN, staff_token
-from tests.factories import (
-    CUSTOMER_PASSWORD,
-    make_contact,
-    make_customer,
-    make_debtor,
-    make_shop,
-    make_shop_user,
-)
+from tests.api.sign_in import session_token, staff_token
+from tests.factories import make_contact, make_customer, make_debtor, make_shop, make_shop_user
+from tests.graphql_answers import error_codes, gid
 
 NODE = """
 query($id: ID!) {
@@ -60,19 +54,6 @@ query($id: ID!, $amount: Decimal!) {
     ... on ShopUser { orderPolicy(amount: $amount) { route minimumOrderAmount checkoutPaymentLimit } }
   }
 }"""
-
-
-async def customer_token(client, shop: str, username: str) -> str:
-    data = await client.data(
-        LOGIN, {"shop": shop, "username": username, "password": CUSTOMER_PASSWORD}
-    )
-    client.http.cookies.clear()
-    assert data["login"]["userErrors"] == []
-    return data["login"]["token"]
-
-
-def gid(row) -> str:
-    return global_id(type(row).__name__, row.pk)
 
 
 @dataclass
@@ -192,7 +173,7 @@ async def test_staff_read_a_customers_order_policy_through_node(client):
 
 async def test_a_customer_reads_its_own_user_contact_debtor_and_shop(client):
     world = await make_world()
-    token = await customer_token(client, "flora", "anna")
+    token = await session_token(client, "anna")
 
     for row, fields in [
         (world.anna, {"__typename": "ShopUser", "username": "anna"}),
@@ -206,7 +187,7 @@ async def test_a_customer_reads_its_own_user_contact_debtor_and_shop(client):
 
 async def test_what_a_customer_may_not_see_reads_exactly_like_a_missing_id(client):
     world = await make_world()
-    token = await customer_token(client, "flora", "anna")
+    token = await session_token(client, "anna")
     missing = await read_node(client, global_id("Debtor", 999_999), token)
     garbage = await read_node(client, "not-an-id", token)
     assert missing == garbage == {"data": {"node": None}}
@@ -228,11 +209,13 @@ async def test_what_a_customer_may_not_see_reads_exactly_like_a_missing_id(clien
 async def test_a_customer_cannot_read_the_audit_log_by_node(client):
     await make_world()
     event = await AuditEvent.create(actor_kind="SYSTEM", action="test.event")
-    token = await customer_token(client, "flora", "anna")
+    token = await session_token(client, "anna")
     staff = await staff_token(client)
 
     assert (await read_node(client, gid(event), token)) == {"data": {"node": None}}
-    staff_body = await client.data("query($id: ID!) { node(id: $id) { __typename } }", {"id": gid(event)}, token=staff)
+    staff_body = await client.data(
+        "query($id: ID!) { node(id: $id) { __typename } }", {"id": gid(event)}, token=staff
+    )
     assert staff_body["node"] == {"__typename": "AuditEvent"}
 
 
@@ -244,7 +227,7 @@ async def test_anonymous_callers_read_null(client):
 
 async def test_a_customer_sees_only_its_own_contact_and_user_around_its_debtor(client):
     world = await make_world()
-    token = await customer_token(client, "flora", "anna")
+    token = await session_token(client, "anna")
 
     viewer = (await client.data(VIEWER_SURROUNDINGS, token=token))["viewer"]
 
@@ -255,13 +238,15 @@ async def test_a_customer_sees_only_its_own_contact_and_user_around_its_debtor(c
             "id": gid(world.anna_debtor),
             "contacts": [{"id": my_contact, "shopUsers": [{"id": me}]}],
         },
-        "contact": {"id": my_contact, "shopUsers": [{"id": me}], "debtor": {"contacts": [{"id": my_contact}]}},
+        "contact": {
+            "id": my_contact, "shopUsers": [{"id": me}], "debtor": {"contacts": [{"id": my_contact}]},
+        },
     }
 
 
 async def test_a_customer_reading_its_debtor_by_node_sees_only_its_own_contact(client):
     world = await make_world()
-    token = await customer_token(client, "flora", "anna")
+    token = await session_token(client, "anna")
 
     data = await client.data(
         "query($id: ID!) { node(id: $id) { ... on Debtor { contacts { id shopUsers { id } } } } }",
@@ -310,7 +295,7 @@ async def test_order_policy_applies_the_shops_limits(client):
         "flora", minimum_order_amount=Decimal("100.00"), checkout_payment_limit=Decimal("1000.00")
     )
     await make_customer(shop, "anna")
-    token = await customer_token(client, "flora", "anna")
+    token = await session_token(client, "anna")
 
     routes = {amount: limits(await order_policy(client, token, amount))[0]
               for amount in ["0", "99.99", "100", "500", "1000.00", "1000.01"]}
@@ -336,7 +321,7 @@ async def test_order_policy_prefers_the_debtors_overrides(client):
         shop, "anna",
         minimum_order_amount=Decimal("50.00"), checkout_payment_limit=Decimal("2000.00"),
     )
-    token = await customer_token(client, "flora", "anna")
+    token = await session_token(client, "anna")
 
     assert limits(await order_policy(client, token, "60")) == (
         "CHECKOUT", Decimal("50"), Decimal("2000")
@@ -353,7 +338,7 @@ async def test_a_debtor_override_of_zero_still_wins_over_the_shop(client):
     await make_customer(
         shop, "anna", minimum_order_amount=Decimal("0.00"), checkout_payment_limit=Decimal("0.00")
     )
-    token = await customer_token(client, "flora", "anna")
+    token = await session_token(client, "anna")
 
     assert limits(await order_policy(client, token, "0")) == ("CHECKOUT", Decimal("0"), Decimal("0"))
     assert limits(await order_policy(client, token, "10"))[0] == "DRAFT_ORDER"
@@ -365,7 +350,7 @@ async def test_one_override_falls_back_to_the_shop_for_the_other_limit(client):
         currency="CHF",
     )
     await make_customer(shop, "anna", checkout_payment_limit=Decimal("300.00"))
-    token = await customer_token(client, "flora", "anna")
+    token = await session_token(client, "anna")
 
     policy = await order_policy(client, token, "400")
 
@@ -376,7 +361,7 @@ async def test_one_override_falls_back_to_the_shop_for_the_other_limit(client):
 async def test_without_any_limits_every_order_goes_to_checkout(client):
     shop = await make_shop("flora")
     await make_customer(shop, "anna")
-    token = await customer_token(client, "flora", "anna")
+    token = await session_token(client, "anna")
 
     for amount in ["0", "1", "99999999.99"]:
         assert limits(await order_policy(client, token, amount)) == ("CHECKOUT", None, None)
@@ -386,10 +371,10 @@ async def test_without_any_limits_every_order_goes_to_checkout(client):
 async def test_a_negative_or_non_finite_amount_is_an_invalid_argument(client, amount):
     shop = await make_shop("flora", minimum_order_amount=Decimal("100.00"))
     await make_customer(shop, "anna")
-    token = await customer_token(client, "flora", "anna")
+    token = await session_token(client, "anna")
 
     body = await client.execute(ORDER_POLICY, {"amount": amount}, token=token)
 
-    assert [error["extensions"]["code"] for error in body["errors"]] == ["INVALID"]
+    assert error_codes(body) == ["INVALID"]
     assert body["errors"][0]["path"] == ["viewer", "orderPolicy"]
     assert body["data"] == {"viewer": None}

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from mail.outbox import enqueue
 from models import OutboxMessage, OutboxStatus
 from tests.api.sign_in import customer_token, staff_token
+from tests.graphql_answers import refusal
 
 OUTBOX = """
 query($status: OutboxStatus, $first: Int) {
@@ -45,4 +46,4 @@ async def test_staff_list_outbox_messages_by_status_newest_first(client):
 async def test_customers_may_not_read_the_outbox(client):
     token = await customer_token(client)
     body = await client.execute(OUTBOX, {}, token=token)
-    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert refusal(body) == "FORBIDDEN"

@@ -2,15 +2,14 @@
 
 requestPasswordReset answers the same whether or not the email belongs to a
 user; the link is single-use, lasts one hour, signs the user in and ends every
-other session; an excluded user gets nothing and their links do nothing (rule 10).
+other session; an excluded user gets nothing and their links do nothing
+(rule 10 of docs/api.md).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
 
-from auth.passwords import PasswordHasher
 from mail.rendering import render
 from models import (
     ActorKind,
@@ -23,8 +22,11 @@ from models import (
     TokenPurpose,
 )
 from resolvers.invitations import send_invitation
-from resolvers.runtime import Runtime
+from tests.api.sign_in import login, viewer_of
 from tests.factories import CUSTOMER_PASSWORD, make_contact, make_debtor, make_shop, make_shop_user
+from tests.graphql_answers import user_errors
+from tests.outbox import link_token
+from tests.use_cases import cheap_runtime
 
 NEW_PASSWORD = "marigold-Garland-2718"
 
@@ -52,23 +54,10 @@ mutation($token: String!, $password: String!) {
   }
 }"""
 
-LOGIN = """
-mutation($username: String!, $password: String!) {
-  login(input: {shop: "flora", username: $username, password: $password}) {
-    token userErrors { field code }
-  }
-}"""
-
-VIEWER = "{ viewer { __typename ... on ShopUser { username } } }"
 # `debtor` is closed to a user who still has to change a staff-chosen password.
 VIEWER_DEBTOR = "{ viewer { ... on ShopUser { debtor { name } } } }"
 
-INVALID_TOKEN = [("INVALID_TOKEN", ["token"])]
-
-
-def link_token(message: OutboxMessage, key: str) -> str:
-    [token] = parse_qs(urlsplit(message.context[key]).query)["token"]
-    return token
+INVALID_TOKEN = [(["token"], "INVALID_TOKEN")]
 
 
 async def user_with_email(
@@ -94,6 +83,12 @@ async def reset_link(client, email: str = "anna@bloemen.test") -> str:
     return link_token(message, "reset_url")
 
 
+async def accept_invitation(client, token: str) -> dict:
+    """The acceptInvitation payload for `token`, choosing NEW_PASSWORD."""
+    data = await client.data(ACCEPT_INVITATION, {"token": token, "password": NEW_PASSWORD})
+    return data["acceptInvitation"]
+
+
 async def reset(client, token: str, password: str = NEW_PASSWORD, confirmation: str | None = None) -> dict:
     variables = {
         "token": token,
@@ -103,21 +98,6 @@ async def reset(client, token: str, password: str = NEW_PASSWORD, confirmation: 
     data = await client.data(RESET_PASSWORD, variables)
     client.http.cookies.clear()
     return data["resetPassword"]
-
-
-async def login(client, password: str, username: str = "anna") -> dict:
-    data = await client.data(LOGIN, {"username": username, "password": password})
-    client.http.cookies.clear()
-    return data["login"]
-
-
-async def viewer_of(client, token: str) -> dict | None:
-    client.http.cookies.clear()
-    return (await client.data(VIEWER, token=token))["viewer"]
-
-
-def codes(payload: dict) -> list[tuple[str, list[str] | None]]:
-    return [(e["code"], e["field"]) for e in payload["userErrors"]]
 
 
 # --- requestPasswordReset ---------------------------------------------------------------------
@@ -221,7 +201,7 @@ async def test_an_invited_user_gets_a_fresh_invitation_and_the_old_link_stops_wo
     shop = await make_shop("flora")
     user = await user_with_email(shop, "anna", "anna@bloemen.test", password=None, language="en")
     user = await ShopUser.get(id=user.id).select_related("shop", "contact")
-    await send_invitation(Runtime(passwords=PasswordHasher(1, 8, 1)), user, user.shop, user.contact)
+    await send_invitation(cheap_runtime(), user, user.shop, user.contact)
     old_link = link_token(await OutboxMessage.get(template="invitation"), "invitation_url")
 
     answer = await request_reset(client, "anna@bloemen.test")
@@ -229,13 +209,15 @@ async def test_an_invited_user_gets_a_fresh_invitation_and_the_old_link_stops_wo
     assert answer == {"requested": True, "userErrors": []}
     assert await OutboxMessage.filter(template="password_reset").count() == 0
     fresh = await OutboxMessage.filter(template="invitation").order_by("-id").first()
+    assert fresh is not None
     assert (fresh.recipient, fresh.language) == ("anna@bloemen.test", "en")
     new_link = link_token(fresh, "invitation_url")
     assert new_link != old_link
-    stale = (await client.data(ACCEPT_INVITATION, {"token": old_link, "password": NEW_PASSWORD}))["acceptInvitation"]
-    assert codes(stale) == INVALID_TOKEN
-    accepted = (await client.data(ACCEPT_INVITATION, {"token": new_link, "password": NEW_PASSWORD}))["acceptInvitation"]
-    assert accepted["userErrors"] == [] and accepted["viewer"] == {"status": "ACTIVE"}
+    stale = await accept_invitation(client, old_link)
+    assert user_errors(stale) == INVALID_TOKEN
+    accepted = await accept_invitation(client, new_link)
+    assert accepted["userErrors"] == []
+    assert accepted["viewer"] == {"status": "ACTIVE"}
 
 
 async def test_an_excluded_user_gets_nothing(client):
@@ -259,7 +241,7 @@ async def test_an_unknown_shop_is_not_found(client):
     answer = await request_reset(client, "anna@bloemen.test", shop="nowhere")
 
     assert answer["requested"] is False
-    assert codes(answer) == [("NOT_FOUND", ["shop"])]
+    assert user_errors(answer) == [(["shop"], "NOT_FOUND")]
     assert await OutboxMessage.all().count() == 0
 
 
@@ -285,7 +267,7 @@ async def test_each_request_is_audited_whether_or_not_it_matched(client):
 async def test_reset_sets_the_new_password_and_ends_every_other_session(client):
     shop = await make_shop("flora")
     user = await user_with_email(shop, "anna", "anna@bloemen.test")
-    old_session = (await login(client, CUSTOMER_PASSWORD))["token"]
+    old_session = (await login(client, password=CUSTOMER_PASSWORD))["token"]
     link = await reset_link(client)
 
     payload = await reset(client, link)
@@ -297,9 +279,9 @@ async def test_reset_sets_the_new_password_and_ends_every_other_session(client):
     assert await viewer_of(client, old_session) is None
     assert await viewer_of(client, payload["token"]) == {"__typename": "ShopUser", "username": "anna"}
     assert await Session.filter(shop_user_id=user.id).count() == 1
-    assert codes(await login(client, CUSTOMER_PASSWORD)) == [("INVALID_CREDENTIALS", None)]
-    assert (await login(client, NEW_PASSWORD))["userErrors"] == []
-    assert (await ShopUser.get(id=user.id)).password_hash.startswith("$argon2id$")
+    assert user_errors(await login(client, password=CUSTOMER_PASSWORD)) == [(None, "INVALID_CREDENTIALS")]
+    assert (await login(client, password=NEW_PASSWORD))["userErrors"] == []
+    assert str((await ShopUser.get(id=user.id)).password_hash).startswith("$argon2id$")
 
 
 async def test_reset_sets_the_session_cookie(client):
@@ -314,7 +296,8 @@ async def test_reset_sets_the_session_cookie(client):
     token = response.json()["data"]["resetPassword"]["token"]
     set_cookie = response.headers["set-cookie"]
     assert set_cookie.startswith(f"gatehouse_session={token};")
-    assert "httponly" in set_cookie.lower() and "samesite=lax" in set_cookie.lower()
+    assert "httponly" in set_cookie.lower()
+    assert "samesite=lax" in set_cookie.lower()
 
 
 async def test_reset_clears_must_change_password(client):
@@ -339,8 +322,9 @@ async def test_a_reset_link_works_once(client):
 
     again = await reset(client, link, "hollyhock-Border-7264")
 
-    assert codes(again) == INVALID_TOKEN
-    assert again["token"] is None and again["viewer"] is None
+    assert user_errors(again) == INVALID_TOKEN
+    assert again["token"] is None
+    assert again["viewer"] is None
     assert (await ShopUser.get(id=user.id)).password_hash == hash_after_reset
 
 
@@ -348,11 +332,12 @@ async def test_a_reset_link_expires(client):
     shop = await make_shop("flora")
     user = await user_with_email(shop, "anna", "anna@bloemen.test")
     link = await reset_link(client)
-    await OneTimeToken.filter(shop_user_id=user.id).update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+    a_second_ago = datetime.now(UTC) - timedelta(seconds=1)
+    await OneTimeToken.filter(shop_user_id=user.id).update(expires_at=a_second_ago)
 
     payload = await reset(client, link)
 
-    assert codes(payload) == INVALID_TOKEN
+    assert user_errors(payload) == INVALID_TOKEN
     assert (await ShopUser.get(id=user.id)).password_hash == user.password_hash
     assert await Session.all().count() == 0
 
@@ -363,7 +348,7 @@ async def test_a_new_request_supersedes_the_previous_link(client):
     first = await reset_link(client)
     second = await reset_link(client)
 
-    assert codes(await reset(client, first)) == INVALID_TOKEN
+    assert user_errors(await reset(client, first)) == INVALID_TOKEN
     assert (await reset(client, second))["userErrors"] == []
 
 
@@ -375,7 +360,7 @@ async def test_an_excluded_users_reset_link_does_nothing(client):
 
     payload = await reset(client, link)
 
-    assert codes(payload) == INVALID_TOKEN
+    assert user_errors(payload) == INVALID_TOKEN
     assert (await ShopUser.get(id=user.id)).password_hash == user.password_hash
     assert await Session.all().count() == 0
 
@@ -386,7 +371,7 @@ async def test_garbage_empty_and_overlong_tokens_are_invalid(client):
     link = await reset_link(client)
 
     for wrong in ["", "garbage", link[:-1], link + "x", "x" * 100_000]:
-        assert codes(await reset(client, wrong)) == INVALID_TOKEN, wrong[:40]
+        assert user_errors(await reset(client, wrong)) == INVALID_TOKEN, wrong[:40]
 
     assert (await ShopUser.get(id=user.id)).password_hash == user.password_hash
     assert (await reset(client, link))["userErrors"] == []
@@ -395,12 +380,12 @@ async def test_garbage_empty_and_overlong_tokens_are_invalid(client):
 async def test_a_password_mismatch_refuses_and_keeps_the_link(client):
     shop = await make_shop("flora")
     user = await user_with_email(shop, "anna", "anna@bloemen.test")
-    session = (await login(client, CUSTOMER_PASSWORD))["token"]
+    session = (await login(client, password=CUSTOMER_PASSWORD))["token"]
     link = await reset_link(client)
 
     payload = await reset(client, link, NEW_PASSWORD, NEW_PASSWORD + "!")
 
-    assert codes(payload) == [("PASSWORD_MISMATCH", ["passwordConfirmation"])]
+    assert user_errors(payload) == [(["passwordConfirmation"], "PASSWORD_MISMATCH")]
     assert payload["token"] is None
     assert (await ShopUser.get(id=user.id)).password_hash == user.password_hash
     assert await viewer_of(client, session) == {"__typename": "ShopUser", "username": "anna"}
@@ -413,7 +398,7 @@ async def test_a_weak_password_refuses_and_keeps_the_link(client):
     link = await reset_link(client)
 
     for weak in ["password1", "short1", "onlyletters", "anna12345678"]:
-        assert codes(await reset(client, link, weak)) == [("PASSWORD_TOO_WEAK", ["password"])], weak
+        assert user_errors(await reset(client, link, weak)) == [(["password"], "PASSWORD_TOO_WEAK")], weak
 
     assert (await ShopUser.get(id=user.id)).password_hash == user.password_hash
     assert (await reset(client, link))["userErrors"] == []
@@ -424,9 +409,9 @@ async def test_a_reset_link_is_not_an_invitation_link(client):
     user = await user_with_email(shop, "anna", "anna@bloemen.test")
     link = await reset_link(client)
 
-    payload = (await client.data(ACCEPT_INVITATION, {"token": link, "password": NEW_PASSWORD}))["acceptInvitation"]
+    payload = await accept_invitation(client, link)
 
-    assert codes(payload) == INVALID_TOKEN
+    assert user_errors(payload) == INVALID_TOKEN
     assert (await ShopUser.get(id=user.id)).password_hash == user.password_hash
     assert (await reset(client, link))["userErrors"] == []
 

@@ -30,7 +30,10 @@ async def make_shop_users(count: int) -> None:
     ])
     debtors = await Debtor.all().order_by("id")
     await ContactPerson.bulk_create(
-        [ContactPerson(debtor=d, first_name=f"P{i}", last_name="X", language="nl") for i, d in enumerate(debtors)]
+        [
+            ContactPerson(debtor=d, first_name=f"P{i}", last_name="X", language="nl")
+            for i, d in enumerate(debtors)
+        ]
     )
     contacts = await ContactPerson.all().order_by("id")
     await ShopUser.bulk_create([

@@ -1,4 +1,4 @@
-"""Rule 14: sign-in, registration and reset requests are limited per client address and per account."""
+"""Rule 14 of docs/api.md: sign-in, registration and reset requests are limited per address and account."""
 
 from __future__ import annotations
 
@@ -13,25 +13,26 @@ from auth.rate_limits import RateLimitsSpecError, parse_spec
 from models import AuditEvent, OutboxMessage, RegistrationRequest
 from server.app import create_app
 from server.settings import Settings
+from tests.api.sign_in import login
 from tests.conftest import GraphQLClient
 from tests.factories import CUSTOMER_PASSWORD, make_customer, make_shop
+from tests.graphql_answers import user_error_codes
 
-LOGIN = """
-mutation($username: String!, $password: String!) {
-  login(input: {shop: "flora", username: $username, password: $password}) {
-    token userErrors { code message retryAfterSeconds }
-  }
-}"""
+WRONG_PASSWORD = "wrong-Password-1"
 
 TWO_LOGINS_IN_ONE_REQUEST = """
 mutation {
   first: login(input: {shop: "flora", username: "anna", password: "wrong-Password-1"}) { userErrors { code } }
-  second: login(input: {shop: "flora", username: "anna", password: "wrong-Password-1"}) { userErrors { code } }
+  second: login(input: {shop: "flora", username: "anna", password: "wrong-Password-1"}) {
+    userErrors { code }
+  }
 }"""
 
 RESET = """
 mutation($email: String!) {
-  requestPasswordReset(input: {shop: "flora", email: $email}) { requested userErrors { code retryAfterSeconds } }
+  requestPasswordReset(input: {shop: "flora", email: $email}) {
+    requested userErrors { code retryAfterSeconds }
+  }
 }"""
 
 SUBMIT = """
@@ -54,22 +55,18 @@ def client_from(app: Any, address: str) -> GraphQLClient:
     return GraphQLClient(httpx.AsyncClient(transport=transport, base_url="http://testserver"))
 
 
-async def login(client: GraphQLClient, username: str = "anna", password: str = "wrong-Password-1") -> dict:
-    data = await client.data(LOGIN, {"username": username, "password": password})
-    return data["login"]
-
-
 async def test_the_fourth_sign_in_a_minute_from_one_address_is_refused_with_the_wait(limited_app):
     await make_customer(await make_shop("flora"), "anna")
     client = client_from(limited_app, "198.51.100.1")
     for username in ("anna", "bert", "carl"):
-        assert [e["code"] for e in (await login(client, username))["userErrors"]] == ["INVALID_CREDENTIALS"]
+        assert user_error_codes(await login(client, username, WRONG_PASSWORD)) == ["INVALID_CREDENTIALS"]
     audited = await AuditEvent.all().count()
 
     refused = await login(client, "anna", CUSTOMER_PASSWORD)
 
     [error] = refused["userErrors"]
-    assert error["code"] == "RATE_LIMITED" and refused["token"] is None
+    assert error["code"] == "RATE_LIMITED"
+    assert refused["token"] is None
     assert 0 < error["retryAfterSeconds"] <= 60
     assert str(error["retryAfterSeconds"]) in error["message"]
     assert await AuditEvent.all().count() == audited  # refused before anything was checked
@@ -78,13 +75,13 @@ async def test_the_fourth_sign_in_a_minute_from_one_address_is_refused_with_the_
 async def test_an_account_is_limited_across_addresses(limited_app):
     await make_customer(await make_shop("flora"), "anna")
     for number in range(3):
-        await login(client_from(limited_app, f"198.51.100.{number + 10}"))
+        await login(client_from(limited_app, f"198.51.100.{number + 10}"), password=WRONG_PASSWORD)
 
-    refused = await login(client_from(limited_app, "198.51.100.99"))
+    refused = await login(client_from(limited_app, "198.51.100.99"), password=WRONG_PASSWORD)
 
-    assert [e["code"] for e in refused["userErrors"]] == ["RATE_LIMITED"]
-    other_account = await login(client_from(limited_app, "198.51.100.99"), "bert")
-    assert [e["code"] for e in other_account["userErrors"]] == ["INVALID_CREDENTIALS"]
+    assert user_error_codes(refused) == ["RATE_LIMITED"]
+    other_account = await login(client_from(limited_app, "198.51.100.99"), "bert", WRONG_PASSWORD)
+    assert user_error_codes(other_account) == ["INVALID_CREDENTIALS"]
 
 
 async def test_limits_count_operations_not_http_requests(limited_app):
@@ -92,11 +89,11 @@ async def test_limits_count_operations_not_http_requests(limited_app):
     client = client_from(limited_app, "198.51.100.2")
     await client.data(TWO_LOGINS_IN_ONE_REQUEST)
 
-    third = await login(client)
-    fourth = await login(client)
+    third = await login(client, password=WRONG_PASSWORD)
+    fourth = await login(client, password=WRONG_PASSWORD)
 
-    assert [e["code"] for e in third["userErrors"]] == ["INVALID_CREDENTIALS"]
-    assert [e["code"] for e in fourth["userErrors"]] == ["RATE_LIMITED"]
+    assert user_error_codes(third) == ["INVALID_CREDENTIALS"]
+    assert user_error_codes(fourth) == ["RATE_LIMITED"]
 
 
 async def test_password_reset_requests_are_limited_and_send_nothing_more(limited_app):
@@ -110,7 +107,7 @@ async def test_password_reset_requests_are_limited_and_send_nothing_more(limited
 
     refused = (await client.data(RESET, {"email": "anna@bloemen.test"}))["requestPasswordReset"]
 
-    assert [e["code"] for e in refused["userErrors"]] == ["RATE_LIMITED"]
+    assert user_error_codes(refused) == ["RATE_LIMITED"]
     assert await OutboxMessage.filter(template="password_reset").count() == 2
 
 
@@ -118,11 +115,12 @@ async def test_registrations_are_limited_per_address(limited_app):
     await make_shop("flora", registration_enabled=True)
     client = client_from(limited_app, "198.51.100.4")
     for number in range(2):
-        assert (await client.data(SUBMIT, {"email": f"eva{number}@kwekerij.test"}))["submitRegistration"]["userErrors"] == []
+        submitted = await client.data(SUBMIT, {"email": f"eva{number}@kwekerij.test"})
+        assert submitted["submitRegistration"]["userErrors"] == []
 
     refused = (await client.data(SUBMIT, {"email": "eva9@kwekerij.test"}))["submitRegistration"]
 
-    assert [e["code"] for e in refused["userErrors"]] == ["RATE_LIMITED"]
+    assert user_error_codes(refused) == ["RATE_LIMITED"]
     assert await RegistrationRequest.all().count() == 2
     elsewhere = await client_from(limited_app, "198.51.100.5").data(SUBMIT, {"email": "eva9@kwekerij.test"})
     assert elsewhere["submitRegistration"]["userErrors"] == []
@@ -130,6 +128,7 @@ async def test_registrations_are_limited_per_address(limited_app):
 
 def test_a_limits_setting_names_known_operations_in_limits_notation():
     parsed = parse_spec("login=5/minute,50/hour")
+    assert parsed is not None
     assert [str(item) for item in parsed["login"]] == ["5 per 1 minute", "50 per 1 hour"]
     assert parse_spec("off") is None
     with pytest.raises(RateLimitsSpecError):

@@ -15,6 +15,7 @@ from models import ActorKind, AuditEvent, RegistrationField, Shop
 from schema.nodes import global_id
 from tests.api.sign_in import customer_token, staff_token
 from tests.factories import make_shop
+from tests.graphql_answers import error_codes, gid, refusal, user_errors
 
 FORM = """
 query($shop: String!) {
@@ -70,10 +71,6 @@ async def flora_with_fields(*keys: str, **settings) -> tuple[Shop, list[Registra
     return shop, fields
 
 
-def gid(field: RegistrationField) -> str:
-    return global_id("RegistrationField", field.id)
-
-
 async def form_order(shop: Shop) -> list[tuple[str, int]]:
     """(key, position) of the shop's fields as stored, in position order."""
     fields = await RegistrationField.filter(shop_id=shop.id).order_by("position", "id")
@@ -82,10 +79,6 @@ async def form_order(shop: Shop) -> list[tuple[str, int]]:
 
 async def field_audit_actions() -> list[str]:
     return [e.action for e in await AuditEvent.filter(action__startswith="registration_field").order_by("id")]
-
-
-def error_codes(payload: dict) -> list[tuple[list[str] | None, str]]:
-    return [(e["field"], e["code"]) for e in payload["userErrors"]]
 
 
 # --- registrationForm ------------------------------------------------------------------------
@@ -119,7 +112,8 @@ async def test_a_closed_shop_still_shows_its_form_as_not_open(client):
 
     form = (await client.data(FORM, {"shop": "flora"}))["registrationForm"]
 
-    assert form["open"] is False and form["approvalMode"] == "MANUAL"
+    assert form["open"] is False
+    assert form["approvalMode"] == "MANUAL"
     assert form["languages"] == ["nl", "en", "de", "fr"]
     assert [f["key"] for f in form["fields"]] == ["chamber_of_commerce"]
 
@@ -129,9 +123,7 @@ async def test_the_form_of_an_unknown_shop_is_a_not_found_error(client):
 
     body = await client.execute(FORM, {"shop": "no-such-shop"})
 
-    assert body["data"] is None
-    assert len(body["errors"]) == 1
-    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert refusal(body) == "NOT_FOUND"
     assert body["errors"][0]["path"] == ["registrationForm"]
 
 
@@ -140,7 +132,7 @@ async def test_the_form_of_a_shop_handle_with_a_nul_is_not_found(client, databas
 
     body = await client.execute(FORM, {"shop": "flo\x00ra"})
 
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["NOT_FOUND"]
+    assert error_codes(body) == ["NOT_FOUND"]
 
 
 # --- createRegistrationField -----------------------------------------------------------------
@@ -161,7 +153,8 @@ async def test_a_new_field_goes_last_by_default_and_is_audited(client):
     }
     assert await form_order(shop) == [("chamber_of_commerce", 1), ("vat_number", 2), ("website", 3)]
     event = await AuditEvent.get(action="registration_field.created")
-    assert event.actor_kind == ActorKind.ADMIN and event.actor_label == "staff@example.com"
+    assert event.actor_kind == ActorKind.ADMIN
+    assert event.actor_label == "staff@example.com"
     assert (event.object_type, event.object_id) == ("RegistrationField", created.id)
 
 
@@ -213,7 +206,7 @@ async def test_a_malformed_key_is_invalid_and_nothing_is_made(client, key):
     }}, token=staff))["createRegistrationField"]
 
     assert payload["registrationField"] is None
-    assert error_codes(payload) == [(["key"], "INVALID")]
+    assert user_errors(payload) == [(["key"], "INVALID")]
     assert await form_order(shop) == [("chamber_of_commerce", 1)]
     assert await field_audit_actions() == []
 
@@ -226,7 +219,8 @@ async def test_a_key_of_64_characters_is_fine(client):
         "shop": "flora", "key": "k" * 64, "label": "Long",
     }}, token=staff))["createRegistrationField"]
 
-    assert payload["userErrors"] == [] and payload["registrationField"]["key"] == "k" * 64
+    assert payload["userErrors"] == []
+    assert payload["registrationField"]["key"] == "k" * 64
 
 
 @pytest.mark.parametrize("key", ["email", "name", "company", "language", "password"])
@@ -238,7 +232,7 @@ async def test_a_key_the_form_asks_itself_is_invalid(client, key):
         "shop": "flora", "key": key, "label": "Again",
     }}, token=staff))["createRegistrationField"]
 
-    assert error_codes(payload) == [(["key"], "INVALID")]
+    assert user_errors(payload) == [(["key"], "INVALID")]
     assert await form_order(shop) == [("chamber_of_commerce", 1)]
 
 
@@ -255,7 +249,7 @@ async def test_a_key_the_form_has_already_is_invalid_but_another_shop_may_use_it
     }}, token=staff))["createRegistrationField"]
 
     assert twice["registrationField"] is None
-    assert error_codes(twice) == [(["key"], "INVALID")]
+    assert user_errors(twice) == [(["key"], "INVALID")]
     assert await form_order(shop) == [("chamber_of_commerce", 1), ("vat_number", 2)]
     assert (await RegistrationField.get(shop_id=shop.id, key="vat_number")).label == "VAT_NUMBER"
     assert elsewhere["userErrors"] == []
@@ -272,7 +266,7 @@ async def test_a_blank_label_is_required(client, label):
         "shop": "flora", "key": "website", "label": label,
     }}, token=staff))["createRegistrationField"]
 
-    assert error_codes(payload) == [(["label"], "FIELD_REQUIRED")]
+    assert user_errors(payload) == [(["label"], "FIELD_REQUIRED")]
     assert await form_order(shop) == [("chamber_of_commerce", 1)]
 
 
@@ -284,8 +278,30 @@ async def test_a_field_for_an_unknown_shop_is_not_found(client):
         "shop": "no-such-shop", "key": "website", "label": "Website",
     }}, token=staff))["createRegistrationField"]
 
-    assert error_codes(payload) == [(["shop"], "NOT_FOUND")]
+    assert user_errors(payload) == [(["shop"], "NOT_FOUND")]
     assert await RegistrationField.all().count() == 1
+    assert await field_audit_actions() == []
+
+
+async def test_every_problem_of_a_new_field_is_reported_at_once(client):
+    shop, _ = await flora_with_fields(*(f"question_{n}" for n in range(1, 51)))
+    staff = await staff_token(client)
+
+    unknown_shop = (await client.data(CREATE, {"input": {
+        "shop": "no-such-shop", "key": "Website!", "label": " ",
+    }}, token=staff))["createRegistrationField"]
+    full_form = (await client.data(CREATE, {"input": {
+        "shop": "flora", "key": "question_1", "label": "l" * 201,
+    }}, token=staff))["createRegistrationField"]
+
+    assert sorted(user_errors(unknown_shop)) == [
+        (["key"], "INVALID"), (["label"], "FIELD_REQUIRED"), (["shop"], "NOT_FOUND"),
+    ]
+    assert sorted(user_errors(full_form)) == [
+        (["key"], "INVALID"), (["label"], "INVALID"), (["shop"], "INVALID"),
+    ]
+    assert full_form["registrationField"] is None
+    assert await RegistrationField.filter(shop_id=shop.id).count() == 50
     assert await field_audit_actions() == []
 
 
@@ -307,7 +323,8 @@ async def test_a_field_is_relabelled_in_place_and_audited(client):
     assert (await RegistrationField.get(id=kvk.id)).label == "CHAMBER_OF_COMMERCE"
     assert await form_order(shop) == [("chamber_of_commerce", 1), ("vat_number", 2)]
     event = await AuditEvent.get(action="registration_field.updated")
-    assert event.actor_kind == ActorKind.ADMIN and event.object_id == vat.id
+    assert event.actor_kind == ActorKind.ADMIN
+    assert event.object_id == vat.id
 
 
 @pytest.mark.parametrize(
@@ -356,21 +373,21 @@ async def test_updating_an_unknown_field_is_not_found(client):
             "id": unknown, "label": "Anything",
         }}, token=staff))["updateRegistrationField"]
         assert payload["registrationField"] is None
-        assert error_codes(payload) == [(["id"], "NOT_FOUND")]
+        assert user_errors(payload) == [(["id"], "NOT_FOUND")]
 
     assert (await RegistrationField.get(id=kvk.id)).label == "CHAMBER_OF_COMMERCE"
     assert await field_audit_actions() == []
 
 
 async def test_relabelling_to_blank_is_required_and_changes_nothing(client):
-    shop, (kvk,) = await flora_with_fields("chamber_of_commerce")
+    _, (kvk,) = await flora_with_fields("chamber_of_commerce")
     staff = await staff_token(client)
 
     payload = (await client.data(UPDATE, {"input": {
         "id": gid(kvk), "label": "  ", "position": 1,
     }}, token=staff))["updateRegistrationField"]
 
-    assert error_codes(payload) == [(["label"], "FIELD_REQUIRED")]
+    assert user_errors(payload) == [(["label"], "FIELD_REQUIRED")]
     assert (await RegistrationField.get(id=kvk.id)).label == "CHAMBER_OF_COMMERCE"
     assert await field_audit_actions() == []
 
@@ -379,7 +396,7 @@ async def test_relabelling_to_blank_is_required_and_changes_nothing(client):
 
 
 async def test_deleting_a_field_renumbers_the_rest_and_returns_its_id(client):
-    shop, (kvk, vat, phone) = await flora_with_fields("chamber_of_commerce", "vat_number", "phone")
+    shop, (_, vat, _) = await flora_with_fields("chamber_of_commerce", "vat_number", "phone")
     staff = await staff_token(client)
 
     payload = (await client.data(DELETE, {"id": gid(vat)}, token=staff))["deleteRegistrationField"]
@@ -388,13 +405,14 @@ async def test_deleting_a_field_renumbers_the_rest_and_returns_its_id(client):
     assert await form_order(shop) == [("chamber_of_commerce", 1), ("phone", 2)]
     assert not await RegistrationField.exists(id=vat.id)
     event = await AuditEvent.get(action="registration_field.deleted")
-    assert event.actor_kind == ActorKind.ADMIN and event.object_id == vat.id
+    assert event.actor_kind == ActorKind.ADMIN
+    assert event.object_id == vat.id
     assert event.details["key"] == "vat_number"
 
     again = (await client.data(DELETE, {"id": gid(vat)}, token=staff))["deleteRegistrationField"]
 
     assert again["deletedId"] is None
-    assert error_codes(again) == [(["id"], "NOT_FOUND")]
+    assert user_errors(again) == [(["id"], "NOT_FOUND")]
     assert await form_order(shop) == [("chamber_of_commerce", 1), ("phone", 2)]
 
 
@@ -411,7 +429,7 @@ async def test_deleting_an_unknown_field_is_not_found_and_deletes_nothing(client
     payload = (await client.data(DELETE, {"id": field_id}, token=staff))["deleteRegistrationField"]
 
     assert payload["deletedId"] is None
-    assert error_codes(payload) == [(["id"], "NOT_FOUND")]
+    assert user_errors(payload) == [(["id"], "NOT_FOUND")]
     assert await form_order(shop) == [("chamber_of_commerce", 1)]
     assert await Shop.exists(id=shop.id)
     assert await field_audit_actions() == []
@@ -463,7 +481,7 @@ async def test_reordering_must_list_every_field_once_else_nothing_changes(client
     ]
 
     assert payload["registrationFields"] == []
-    assert error_codes(payload) == [(["ids"], "INVALID")]
+    assert user_errors(payload) == [(["ids"], "INVALID")]
     assert await form_order(shop) == [("chamber_of_commerce", 1), ("vat_number", 2), ("phone", 3)]
     assert await form_order(tulip) == [("tulip_only", 1)]
     assert await AuditEvent.filter(action="registration_fields.reordered").count() == 0
@@ -477,7 +495,7 @@ async def test_reordering_the_fields_of_an_unknown_shop_is_not_found(client):
         "reorderRegistrationFields"
     ]
 
-    assert error_codes(payload) == [(["shop"], "NOT_FOUND")]
+    assert user_errors(payload) == [(["shop"], "NOT_FOUND")]
 
 
 # --- every staff action is audited, and only staff may act -----------------------------------
@@ -516,7 +534,7 @@ def every_mutation(kvk: RegistrationField) -> list[tuple[str, str, dict]]:
 
 @pytest.mark.parametrize(("caller", "code"), [("anonymous", "UNAUTHENTICATED"), ("customer", "FORBIDDEN")])
 async def test_only_staff_may_change_a_form(client, caller, code):
-    shop, (kvk,) = await flora_with_fields("chamber_of_commerce")
+    _, (kvk,) = await flora_with_fields("chamber_of_commerce")
     token = await customer_token(client) if caller == "customer" else None
     audit_before = await AuditEvent.all().count()
 

@@ -2,7 +2,7 @@
 
 Manual: submit → staff mail → approve → invitation mail → acceptInvitation →
 sign-in → staff told the account is active. Automatic: submit with a password
-→ sign-in at once. And rule 7: existing customers are linked, never duplicated.
+→ sign-in at once. And rule 7 of docs/api.md: existing customers are linked, never duplicated.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from models import (
     Shop,
     ShopUser,
 )
-from tests.api.sign_in import LOGIN, staff_token
+from tests.api.sign_in import session_token, staff_token
+from tests.api.submissions import submission
 from tests.factories import make_contact, make_customer, make_debtor, make_shop
+from tests.graphql_answers import user_errors
 from tests.mail.smtp_server import deliver
 
 CHOSEN_PASSWORD = "Hyacinth-Meadow-6620"
@@ -74,15 +76,6 @@ CUSTOMER_VIEW = """
 """
 
 
-def submission(**values) -> dict:
-    return {"input": {
-        "shop": "flora", "name": "Eva Jansen", "email": "eva@kwekerij.test",
-        "company": "Kwekerij Jansen", "language": "en",
-        "answers": [{"key": "chamber_of_commerce", "value": "12345678"}],
-        **values,
-    }}
-
-
 async def flora(**settings) -> None:
     shop = await make_shop(
         "flora", registration_enabled=True, notification_email="orders@flora.test",
@@ -92,14 +85,20 @@ async def flora(**settings) -> None:
 
 
 def token_in(message: EmailMessage, path: str) -> str:
-    text = message.get_body(preferencelist=("plain",)).get_content()
-    return re.search(rf"{path}\?token=([\w-]+)", text).group(1)
+    """The `token=` of the `path` link in the text part of a delivered mail."""
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None, message
+    text = part.get_content()
+    link = re.search(rf"{path}\?token=([\w-]+)", text)
+    assert link, text
+    return link.group(1)
 
 
 async def test_manual_flow_from_submission_to_active_account(client, smtp):
     await flora()
     form = (await client.data(FORM, {"shop": "flora"}))["registrationForm"]
-    assert form["open"] is True and form["approvalMode"] == "MANUAL"
+    assert form["open"] is True
+    assert form["approvalMode"] == "MANUAL"
     assert [f["key"] for f in form["fields"]] == ["chamber_of_commerce"]
 
     submitted = (await client.data(SUBMIT, submission()))["submitRegistration"]
@@ -115,7 +114,8 @@ async def test_manual_flow_from_submission_to_active_account(client, smtp):
     request = listed["edges"][0]["node"]
     assert request["answers"] == [{"key": "chamber_of_commerce", "label": "KvK number", "value": "12345678"}]
 
-    approved = (await client.data(APPROVE, {"ids": [request["id"]], "tags": ["bulbs"]}, token=staff))["approve"]
+    variables = {"ids": [request["id"]], "tags": ["bulbs"]}
+    approved = (await client.data(APPROVE, variables, token=staff))["approve"]
     assert approved["userErrors"] == []
     result = approved["registrationRequests"][0]
     assert result["status"] == "APPROVED"
@@ -130,20 +130,18 @@ async def test_manual_flow_from_submission_to_active_account(client, smtp):
     assert accepted["userErrors"] == []
     await deliver(smtp)
     assert len(smtp.inbox.to("orders@flora.test")) == 2  # and now: "the account is active"
-    assert (await OutboxMessage.filter(recipient="orders@flora.test").order_by("-id").first()).template == (
-        "staff_account_activated"
-    )
+    newest = await OutboxMessage.filter(recipient="orders@flora.test").order_by("-id").first()
+    assert newest is not None
+    assert newest.template == "staff_account_activated"
 
-    login = (await client.data(LOGIN, {"shop": "flora", "username": "EVA@kwekerij.test",
-                                       "password": CHOSEN_PASSWORD}))["login"]
-    client.http.cookies.clear()
-    assert login["userErrors"] == []
-    view = (await client.data(CUSTOMER_VIEW, token=login["token"]))["viewer"]
+    token = await session_token(client, "EVA@kwekerij.test", CHOSEN_PASSWORD)
+    view = (await client.data(CUSTOMER_VIEW, token=token))["viewer"]
     assert view["debtor"] == {"name": "Kwekerij Jansen", "priceListTags": ["wholesale", "bulbs"]}
 
     again = (await client.data(APPROVE, {"ids": [request["id"]]}, token=staff))["approve"]
-    assert again["userErrors"] == [{"field": ["ids", "0"], "code": "ALREADY_DECIDED"}]
-    assert await ShopUser.all().count() == 1 and await OutboxMessage.filter(template="invitation").count() == 1
+    assert user_errors(again) == [(["ids", "0"], "ALREADY_DECIDED")]
+    assert await ShopUser.all().count() == 1
+    assert await OutboxMessage.filter(template="invitation").count() == 1
 
 
 async def test_automatic_flow_signs_in_at_once(client):
@@ -154,11 +152,8 @@ async def test_automatic_flow_signs_in_at_once(client):
     )))["submitRegistration"]
     assert submitted["userErrors"] == []
 
-    login = (await client.data(LOGIN, {"shop": "flora", "username": "eva@kwekerij.test",
-                                       "password": CHOSEN_PASSWORD}))["login"]
-    client.http.cookies.clear()
-    assert login["userErrors"] == []
-    view = (await client.data(CUSTOMER_VIEW, token=login["token"]))["viewer"]
+    token = await session_token(client, "eva@kwekerij.test", CHOSEN_PASSWORD)
+    view = (await client.data(CUSTOMER_VIEW, token=token))["viewer"]
     assert view["debtor"]["priceListTags"] == ["wholesale"]
     assert (await RegistrationRequest.get()).status == "APPROVED"
     assert {m.template for m in await OutboxMessage.all()} == {"welcome", "staff_account_created"}
@@ -178,7 +173,8 @@ async def test_an_existing_debtor_is_matched_and_linked_with_tags_merged(client)
     assert approved["registrationRequests"][0]["debtor"] == {
         "number": debtor.number, "priceListTags": ["roses", "wholesale"],
     }
-    assert await Debtor.all().count() == 1 and await ContactPerson.all().count() == 1
+    assert await Debtor.all().count() == 1
+    assert await ContactPerson.all().count() == 1
 
 
 async def test_an_existing_shop_user_gets_a_note_and_no_request(client):
@@ -194,6 +190,7 @@ async def test_an_existing_shop_user_gets_a_note_and_no_request(client):
     assert existing == new_customer
     assert await RegistrationRequest.all().count() == 0
     note = await OutboxMessage.get()
-    assert note.template == "already_registered" and note.recipient == "eva@kwekerij.test"
+    assert note.template == "already_registered"
+    assert note.recipient == "eva@kwekerij.test"
     assert "/account/reset-password?token=" in note.context["reset_url"]
 

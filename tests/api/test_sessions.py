@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from models import AuditEvent, Session
 from tests.factories import ADMIN_PASSWORD, CUSTOMER_PASSWORD, make_admin, make_customer, make_shop
+from tests.graphql_answers import user_errors
 
 ADMIN_LOGIN = """
 mutation($email: String!, $password: String!) {
@@ -73,7 +74,7 @@ async def test_wrong_password_and_unknown_email_answer_alike(client):
     unknown_email = await client.data(ADMIN_LOGIN, {"email": "ghost@example.com", "password": "nope-1234"})
     assert wrong_password["adminLogin"] == unknown_email["adminLogin"]
     assert wrong_password["adminLogin"]["token"] is None
-    assert wrong_password["adminLogin"]["userErrors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert user_errors(wrong_password["adminLogin"]) == [(None, "INVALID_CREDENTIALS")]
     assert await Session.all().count() == 0
 
 
@@ -86,7 +87,7 @@ async def test_customer_login_and_failures_are_audited(client):
     bad = await client.data(LOGIN, {"shop": "flora", "username": "anna", "password": "wrong-pass-1"})
     unknown = await client.data(LOGIN, {"shop": "flora", "username": "zoe", "password": "wrong-pass-1"})
     assert bad["login"] == unknown["login"]
-    assert bad["login"]["userErrors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert user_errors(bad["login"]) == [(None, "INVALID_CREDENTIALS")]
 
     actions = [event.action for event in await AuditEvent.all().order_by("id")]
     assert actions == ["customer.login", "customer.login_failed", "customer.login_failed"]
@@ -99,7 +100,7 @@ async def test_excluded_customer_cannot_sign_in(client):
 
     data = await client.data(LOGIN, {"shop": "flora", "username": "anna", "password": CUSTOMER_PASSWORD})
     assert data["login"]["token"] is None
-    assert [e["code"] for e in data["login"]["userErrors"]] == ["ACCOUNT_EXCLUDED"]
+    assert user_errors(data["login"]) == [(None, "ACCOUNT_EXCLUDED")]
     assert await Session.all().count() == 0
 
 
@@ -107,4 +108,4 @@ async def test_invited_customer_without_password_cannot_sign_in(client):
     shop = await make_shop("flora")
     await make_customer(shop, "anna", password=None)
     data = await client.data(LOGIN, {"shop": "flora", "username": "anna", "password": CUSTOMER_PASSWORD})
-    assert data["login"]["userErrors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert user_errors(data["login"]) == [(None, "INVALID_CREDENTIALS")]

@@ -13,6 +13,7 @@ import pytest
 from models import ActorKind, AdminUser, AuditEvent, Shop
 from tests.api.sign_in import staff_token
 from tests.factories import make_shop
+from tests.graphql_answers import payload_of, user_errors
 
 SHOP_FIELDS = """
   handle name registrationEnabled approvalMode defaultPriceListTags
@@ -52,11 +53,6 @@ async def update_settings(client, token: str, **input: object) -> dict:
 async def stored_state() -> tuple[list[dict], int]:
     """Every shop row as stored, and how many audit events there are."""
     return await Shop.all().order_by("id").values(), await AuditEvent.all().count()
-
-
-def codes(payload: dict) -> list[tuple[list[str] | None, str]]:
-    assert all(error["message"] for error in payload["userErrors"]), payload
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
 
 
 # --- createShop -----------------------------------------------------------------------------
@@ -168,7 +164,9 @@ BAD_CREATE_INPUTS = [
     pytest.param({"minimumOrderAmount": "-1"}, ["minimumOrderAmount"], "INVALID", id="negative-minimum"),
     pytest.param({"checkoutPaymentLimit": "-0.01"}, ["checkoutPaymentLimit"], "INVALID", id="negative-limit"),
     pytest.param({"checkoutPaymentLimit": "NaN"}, ["checkoutPaymentLimit"], "INVALID", id="nan-limit"),
-    pytest.param({"minimumOrderAmount": "Infinity"}, ["minimumOrderAmount"], "INVALID", id="infinite-minimum"),
+    pytest.param(
+        {"minimumOrderAmount": "Infinity"}, ["minimumOrderAmount"], "INVALID", id="infinite-minimum"
+    ),
     pytest.param({"minimumOrderAmount": "1e15"}, ["minimumOrderAmount"], "INVALID", id="amount-too-large"),
     pytest.param(
         {"minimumOrderAmount": "100", "checkoutPaymentLimit": "99.99"},
@@ -181,14 +179,18 @@ BAD_CREATE_INPUTS = [
     pytest.param({"languages": []}, ["languages"], "INVALID", id="empty-languages"),
     pytest.param({"languages": None}, ["languages"], "INVALID", id="null-languages"),
     pytest.param({"languages": ["dutch"]}, ["languages"], "INVALID", id="bad-language-code"),
-    pytest.param({"defaultPriceListTags": ["gold", " "]}, ["defaultPriceListTags"], "INVALID", id="blank-tag"),
+    pytest.param(
+        {"defaultPriceListTags": ["gold", " "]}, ["defaultPriceListTags"], "INVALID", id="blank-tag"
+    ),
     pytest.param({"storefrontUrl": "javascript:alert(1)"}, ["storefrontUrl"], "INVALID", id="script-url"),
-    pytest.param({"storefrontUrl": "shop.tulip.example"}, ["storefrontUrl"], "INVALID", id="url-without-scheme"),
+    pytest.param(
+        {"storefrontUrl": "shop.tulip.example"}, ["storefrontUrl"], "INVALID", id="url-without-scheme"
+    ),
     pytest.param({"approvalMode": None}, ["approvalMode"], "INVALID", id="null-approval-mode"),
 ]
 
 
-@pytest.mark.parametrize("bad, field, code", BAD_CREATE_INPUTS)
+@pytest.mark.parametrize(("bad", "field", "code"), BAD_CREATE_INPUTS)
 async def test_create_shop_refuses_bad_input_and_writes_nothing(client, bad, field, code):
     token = await staff_token(client)
     before = await stored_state()
@@ -196,7 +198,7 @@ async def test_create_shop_refuses_bad_input_and_writes_nothing(client, bad, fie
     payload = await create_shop(client, token, **{"handle": "tulip", "name": "Tulip Trade", **bad})
 
     assert payload["shop"] is None
-    assert codes(payload) == [(field, code)]
+    assert user_errors(payload) == [(field, code)]
     assert await stored_state() == before
 
 
@@ -209,7 +211,7 @@ async def test_create_shop_refuses_a_taken_handle_and_writes_nothing(client, han
     payload = await create_shop(client, token, handle=handle, name="Another Flora")
 
     assert payload["shop"] is None
-    assert codes(payload) == [(["handle"], "INVALID")]
+    assert user_errors(payload) == [(["handle"], "INVALID")]
     assert "taken" in payload["userErrors"][0]["message"]
     assert await stored_state() == before
     assert (await Shop.get(handle="flora")).name == "Flora Wholesale"
@@ -224,8 +226,9 @@ async def test_the_same_handle_created_twice_at_once_makes_one_shop(client):
     )
 
     outcomes = sorted([first, second], key=lambda payload: payload["shop"] is None)
-    assert outcomes[0]["userErrors"] == [] and outcomes[0]["shop"]["handle"] == "tulip"
-    assert codes(outcomes[1]) == [(["handle"], "INVALID")]
+    assert outcomes[0]["userErrors"] == []
+    assert outcomes[0]["shop"]["handle"] == "tulip"
+    assert user_errors(outcomes[1]) == [(["handle"], "INVALID")]
     assert await Shop.filter(handle="tulip").count() == 1
     assert await AuditEvent.filter(action="shop.created").count() == 1
 
@@ -236,7 +239,7 @@ async def test_a_refused_create_leaves_the_handle_free_for_a_good_one(client):
 
     accepted = await create_shop(client, token, handle="tulip", name="Tulip")
 
-    assert codes(refused) == [(["currency"], "INVALID")]
+    assert user_errors(refused) == [(["currency"], "INVALID")]
     assert accepted["userErrors"] == []
     assert await AuditEvent.filter(action="shop.created").count() == 1
 
@@ -321,8 +324,12 @@ BAD_UPDATE_INPUTS = [
     pytest.param({"minimumOrderAmount": "-5"}, ["minimumOrderAmount"], "INVALID", id="negative-minimum"),
     pytest.param({"checkoutPaymentLimit": "-5"}, ["checkoutPaymentLimit"], "INVALID", id="negative-limit"),
     # flora's minimum is 100.00 and its limit 5000.00; each side is checked against the other
-    pytest.param({"checkoutPaymentLimit": "99.99"}, ["checkoutPaymentLimit"], "INVALID", id="limit-below-kept-minimum"),
-    pytest.param({"minimumOrderAmount": "5000.01"}, ["checkoutPaymentLimit"], "INVALID", id="minimum-above-kept-limit"),
+    pytest.param(
+        {"checkoutPaymentLimit": "99.99"}, ["checkoutPaymentLimit"], "INVALID", id="limit-below-kept-minimum"
+    ),
+    pytest.param(
+        {"minimumOrderAmount": "5000.01"}, ["checkoutPaymentLimit"], "INVALID", id="minimum-above-kept-limit"
+    ),
     pytest.param({"currency": "EURO"}, ["currency"], "INVALID", id="bad-currency"),
     pytest.param({"languages": []}, ["languages"], "INVALID", id="empty-languages"),
     pytest.param({"name": None}, ["name"], "INVALID", id="null-name"),
@@ -330,14 +337,16 @@ BAD_UPDATE_INPUTS = [
     pytest.param({"registrationEnabled": None}, ["registrationEnabled"], "INVALID", id="null-flag"),
     pytest.param({"storefrontUrl": "ftp://flora.example"}, ["storefrontUrl"], "INVALID", id="ftp-url"),
     pytest.param({"reminderDelayHours": 0}, ["reminderDelayHours"], "INVALID", id="no-reminder-delay"),
-    pytest.param({"reminderDelayHours": 721}, ["reminderDelayHours"], "INVALID", id="reminder-delay-over-30-days"),
+    pytest.param(
+        {"reminderDelayHours": 721}, ["reminderDelayHours"], "INVALID", id="reminder-delay-over-30-days"
+    ),
     pytest.param({"shop": "ghost"}, ["shop"], "NOT_FOUND", id="unknown-shop"),
     # one bad value spoils the whole call: the good change beside it is not kept either
     pytest.param({"name": "Renamed", "currency": "€"}, ["currency"], "INVALID", id="good-and-bad"),
 ]
 
 
-@pytest.mark.parametrize("bad, field, code", BAD_UPDATE_INPUTS)
+@pytest.mark.parametrize(("bad", "field", "code"), BAD_UPDATE_INPUTS)
 async def test_update_refuses_bad_input_and_writes_nothing(client, bad, field, code):
     await flora_with_settings()
     token = await staff_token(client)
@@ -346,7 +355,33 @@ async def test_update_refuses_bad_input_and_writes_nothing(client, bad, field, c
     payload = await update_settings(client, token, **{"shop": "flora", **bad})
 
     assert payload["shop"] is None
-    assert codes(payload) == [(field, code)]
+    assert user_errors(payload) == [(field, code)]
+    assert await stored_state() == before
+
+
+async def test_update_reports_every_problem_at_once_each_at_its_field(client):
+    await flora_with_settings()
+    token = await staff_token(client)
+    before = await stored_state()
+
+    known = await update_settings(
+        client, token, shop="flora", name=None, currency="EURO", languages=["dutch"],
+        notificationEmail="nope", checkoutPaymentLimit="99.99", reminderDelayHours=0,
+    )
+    unknown = await update_settings(client, token, shop="ghost", currency="EURO", storefrontUrl="ftp://x")
+
+    assert known["shop"] is None
+    assert sorted(user_errors(known)) == [
+        (["checkoutPaymentLimit"], "INVALID"),
+        (["currency"], "INVALID"),
+        (["languages"], "INVALID"),
+        (["name"], "INVALID"),
+        (["notificationEmail"], "INVALID"),
+        (["reminderDelayHours"], "INVALID"),
+    ]
+    assert sorted(user_errors(unknown)) == [
+        (["currency"], "INVALID"), (["shop"], "NOT_FOUND"), (["storefrontUrl"], "INVALID"),
+    ]
     assert await stored_state() == before
 
 
@@ -359,8 +394,7 @@ async def test_update_of_an_unknown_shop_with_an_overlong_handle_is_not_found(cl
         UPDATE_SHOP_SETTINGS, {"input": {"shop": "f" * 65, "name": "Whatever"}}, token=token
     )
 
-    assert "errors" not in body, body["errors"]
-    assert codes(body["data"]["updateShopSettings"]) == [(["shop"], "NOT_FOUND")]
+    assert user_errors(payload_of(body, "updateShopSettings")) == [(["shop"], "NOT_FOUND")]
     assert await stored_state() == before
 
 

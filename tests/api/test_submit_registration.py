@@ -1,4 +1,4 @@
-"""submitRegistration (rules 1, 2, 3 and 7): the public form, as a storefront submits it.
+"""submitRegistration (rules 1, 2, 3 and 7 of docs/api.md): the public form, as a storefront submits it.
 
 Given a shop with registration on and extra questions, when anyone submits the
 form, then every problem of the input is reported at once with its field and
@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from auth.passwords import PasswordHasher
 from models import (
     ActorKind,
     AuditEvent,
@@ -30,8 +29,10 @@ from models import (
 )
 from resolvers.registrations import MAX_ANSWER_LENGTH
 from schema.nodes import global_id
-from tests.api.sign_in import LOGIN, staff_token
+from tests.api.sign_in import login, staff_token
+from tests.api.submissions import submission
 from tests.factories import make_contact, make_debtor, make_shop, make_shop_user
+from tests.graphql_answers import UserError, payload_of, user_errors
 
 CHOSEN_PASSWORD = "Hyacinth-Meadow-6620"
 
@@ -73,20 +74,6 @@ query { registrationForm(shop: "flora") { fields { key label position } } }"""
 # --- helpers ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def hashed(monkeypatch) -> list[str]:
-    """Every password the server hashes (the spy still hashes, with the real argon2id)."""
-    seen: list[str] = []
-    original = PasswordHasher.hash
-
-    async def spy(self, password: str) -> str:
-        seen.append(password)
-        return await original(self, password)
-
-    monkeypatch.setattr(PasswordHasher, "hash", spy)
-    return seen
-
-
 async def flora(*fields: tuple[str, str], **settings) -> Shop:
     """Shop `flora`, registration on, staff mail to orders@flora.test; extra fields in order
     (by default one: the chamber of commerce number)."""
@@ -100,15 +87,6 @@ async def flora(*fields: tuple[str, str], **settings) -> Shop:
     return shop
 
 
-def submission(**values) -> dict:
-    return {"input": {
-        "shop": "flora", "name": "Eva Jansen", "email": "eva@kwekerij.test",
-        "company": "Kwekerij Jansen", "language": "en",
-        "answers": [{"key": "chamber_of_commerce", "value": "12345678"}],
-        **values,
-    }}
-
-
 def automatic(**values) -> dict:
     return submission(password=CHOSEN_PASSWORD, passwordConfirmation=CHOSEN_PASSWORD, **values)
 
@@ -117,11 +95,13 @@ async def submit(client, variables: dict, **kwargs) -> dict:
     return (await client.data(SUBMIT, variables, **kwargs))["submitRegistration"]
 
 
-def refusals(payload: dict) -> set[tuple[tuple[str, ...], str]]:
-    """The (field, code) pairs of a refused submission, which made nothing."""
-    assert payload["registrationRequest"] is None and payload["shopUser"] is None, payload
+def refusals(payload: dict) -> list[UserError]:
+    """The user errors of a refused submission, which made nothing, sorted: every problem
+    is reported at once, in no particular order."""
+    assert payload["registrationRequest"] is None, payload
+    assert payload["shopUser"] is None, payload
     assert payload["userErrors"], payload
-    return {(tuple(error["field"] or ()), error["code"]) for error in payload["userErrors"]}
+    return sorted(user_errors(payload), key=lambda error: (error[0] or [], error[1]))
 
 
 async def rows_written() -> dict[str, int]:
@@ -138,7 +118,7 @@ NOTHING = {
 }
 
 
-# --- rule 1: the shop and the form -----------------------------------------------------------
+# --- rule 1 of docs/api.md: the shop and the form --------------------------------------------
 
 
 @pytest.mark.parametrize("mode", ["MANUAL", "AUTOMATIC"])
@@ -147,7 +127,7 @@ async def test_a_shop_with_registration_off_refuses_and_writes_and_hashes_nothin
 
     payload = await submit(client, automatic() if mode == "AUTOMATIC" else submission())
 
-    assert refusals(payload) == {(("shop",), "REGISTRATION_DISABLED")}
+    assert refusals(payload) == [(["shop"], "REGISTRATION_DISABLED")]
     assert await rows_written() == NOTHING
     assert hashed == []
 
@@ -157,7 +137,7 @@ async def test_an_unknown_shop_is_not_found(client):
 
     payload = await submit(client, submission(shop="no-such-shop"))
 
-    assert refusals(payload) == {(("shop",), "NOT_FOUND")}
+    assert refusals(payload) == [(["shop"], "NOT_FOUND")]
     assert await rows_written() == NOTHING
 
 
@@ -166,8 +146,7 @@ async def test_a_shop_handle_with_a_nul_is_not_found(client, database_url, reque
 
     body = await client.execute(SUBMIT, submission(shop="flo\x00ra"))
 
-    assert "errors" not in body, body["errors"]
-    assert refusals(body["data"]["submitRegistration"]) == {(("shop",), "NOT_FOUND")}
+    assert refusals(payload_of(body, "submitRegistration")) == [(["shop"], "NOT_FOUND")]
     assert await rows_written() == NOTHING
 
 
@@ -179,10 +158,10 @@ async def test_each_unanswered_or_blank_extra_field_is_required_by_its_key(clien
         {"key": "website", "value": "https://kwekerij.test"},
     ]))
 
-    assert refusals(payload) == {
-        (("answers", "chamber_of_commerce"), "FIELD_REQUIRED"),
-        (("answers", "vat_number"), "FIELD_REQUIRED"),
-    }
+    assert refusals(payload) == [
+        (["answers", "chamber_of_commerce"], "FIELD_REQUIRED"),
+        (["answers", "vat_number"], "FIELD_REQUIRED"),
+    ]
     messages = {e["field"][1]: e["message"] for e in payload["userErrors"]}
     assert "KvK number" in messages["chamber_of_commerce"]
     assert "VAT number" in messages["vat_number"]
@@ -195,10 +174,10 @@ async def test_no_answers_at_all_names_every_extra_field(client, answers):
 
     payload = await submit(client, submission(answers=answers))
 
-    assert refusals(payload) == {
-        (("answers", "chamber_of_commerce"), "FIELD_REQUIRED"),
-        (("answers", "vat_number"), "FIELD_REQUIRED"),
-    }
+    assert refusals(payload) == [
+        (["answers", "chamber_of_commerce"], "FIELD_REQUIRED"),
+        (["answers", "vat_number"], "FIELD_REQUIRED"),
+    ]
     assert await rows_written() == NOTHING
 
 
@@ -221,7 +200,7 @@ async def test_an_answer_to_a_question_the_form_does_not_ask_is_invalid(client):
         {"key": "favourite_colour", "value": "blue"},
     ]))
 
-    assert refusals(payload) == {(("answers", "favourite_colour"), "INVALID")}
+    assert refusals(payload) == [(["answers", "favourite_colour"], "INVALID")]
     assert await rows_written() == NOTHING
 
 
@@ -233,7 +212,7 @@ async def test_a_question_answered_twice_is_invalid(client):
         {"key": "chamber_of_commerce", "value": "87654321"},
     ]))
 
-    assert refusals(payload) == {(("answers", "chamber_of_commerce"), "INVALID")}
+    assert refusals(payload) == [(["answers", "chamber_of_commerce"], "INVALID")]
     assert await rows_written() == NOTHING
 
 
@@ -245,7 +224,7 @@ async def test_a_question_answered_twice_is_reported_once(client):
         {"key": "chamber_of_commerce", "value": "87654321"},
     ]))
 
-    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+    assert user_errors(payload) == [
         (["answers", "chamber_of_commerce"], "INVALID"),
     ]
 
@@ -257,8 +236,8 @@ async def test_an_answer_with_a_control_character_is_invalid(client):
         {"key": "chamber_of_commerce", "value": "1234\x005678"},
     ]))
 
-    assert "errors" not in body, body["errors"]
-    assert refusals(body["data"]["submitRegistration"]) == {(("answers", "chamber_of_commerce"), "INVALID")}
+    payload = payload_of(body, "submitRegistration")
+    assert refusals(payload) == [(["answers", "chamber_of_commerce"], "INVALID")]
     assert await rows_written() == NOTHING
 
 
@@ -267,7 +246,7 @@ async def test_an_answer_may_have_2000_characters_and_no_more(client):
     too_long = await submit(client, submission(answers=[
         {"key": "chamber_of_commerce", "value": "x" * (MAX_ANSWER_LENGTH + 1)},
     ]))
-    assert refusals(too_long) == {(("answers", "chamber_of_commerce"), "INVALID")}
+    assert refusals(too_long) == [(["answers", "chamber_of_commerce"], "INVALID")]
     assert await rows_written() == NOTHING
 
     at_limit = await submit(client, submission(answers=[
@@ -284,7 +263,7 @@ async def test_a_malformed_email_is_invalid(client, email):
 
     payload = await submit(client, submission(email=email))
 
-    assert refusals(payload) == {(("email",), "INVALID")}
+    assert refusals(payload) == [(["email"], "INVALID")]
     assert await rows_written() == NOTHING
 
 
@@ -295,7 +274,7 @@ async def test_an_email_may_have_150_characters_the_longest_username(client):
     assert len(longest) == 150
 
     too_long = await submit(client, automatic(email="e" + longest))
-    assert refusals(too_long) == {(("email",), "INVALID")}
+    assert refusals(too_long) == [(["email"], "INVALID")]
     assert await rows_written() == NOTHING
 
     payload = await submit(client, automatic(email=longest))
@@ -309,7 +288,7 @@ async def test_a_blank_name_is_required(client):
 
     payload = await submit(client, submission(name="   "))
 
-    assert refusals(payload) == {(("name",), "FIELD_REQUIRED")}
+    assert refusals(payload) == [(["name"], "FIELD_REQUIRED")]
     assert await rows_written() == NOTHING
 
 
@@ -319,7 +298,7 @@ async def test_a_language_the_shop_does_not_offer_is_refused(client, language):
 
     payload = await submit(client, submission(language=language))
 
-    assert refusals(payload) == {(("language",), "LANGUAGE_NOT_OFFERED")}
+    assert refusals(payload) == [(["language"], "LANGUAGE_NOT_OFFERED")]
     assert await rows_written() == NOTHING
 
 
@@ -331,18 +310,18 @@ async def test_every_problem_of_a_submission_is_reported_at_once(client):
         answers=[{"key": "vat_number", "value": "NL853865392B01"}, {"key": "shoe_size", "value": "42"}],
     ))
 
-    assert refusals(payload) == {
-        (("name",), "FIELD_REQUIRED"),
-        (("email",), "INVALID"),
-        (("language",), "LANGUAGE_NOT_OFFERED"),
-        (("answers", "shoe_size"), "INVALID"),
-        (("answers", "chamber_of_commerce"), "FIELD_REQUIRED"),
-        (("password",), "INVALID"),
-    }
+    assert refusals(payload) == [
+        (["answers", "chamber_of_commerce"], "FIELD_REQUIRED"),
+        (["answers", "shoe_size"], "INVALID"),
+        (["email"], "INVALID"),
+        (["language"], "LANGUAGE_NOT_OFFERED"),
+        (["name"], "FIELD_REQUIRED"),
+        (["password"], "INVALID"),
+    ]
     assert await rows_written() == NOTHING
 
 
-# --- rule 2: MANUAL mode ---------------------------------------------------------------------
+# --- rule 2 of docs/api.md: MANUAL mode ------------------------------------------------------
 
 
 async def test_manual_mode_keeps_a_pending_request_and_mails_staff_and_customer(client):
@@ -360,19 +339,23 @@ async def test_manual_mode_keeps_a_pending_request_and_mails_staff_and_customer(
     assert (request.status, request.name, request.email, request.company, request.language) == (
         "PENDING", "Eva Jansen", "eva@kwekerij.test", "Kwekerij Jansen", "en",
     )
-    assert request.debtor_id is None and request.shop_user_id is None and request.decided_at is None
+    assert request.debtor_id is None
+    assert request.shop_user_id is None
+    assert request.decided_at is None
     answers = await RegistrationAnswer.filter(request_id=request.id).order_by("position")
     assert [(a.key, a.label, a.value) for a in answers] == [
         ("chamber_of_commerce", "KvK number", "12345678"),
         ("vat_number", "VAT number", "NL853865392B01"),
     ]
-    assert await Debtor.all().count() == 0 and await ShopUser.all().count() == 0
+    assert await Debtor.all().count() == 0
+    assert await ShopUser.all().count() == 0
 
     mails = {m.template: m for m in await OutboxMessage.all()}
     assert set(mails) == {"staff_new_request", "request_received"}
     staff = mails["staff_new_request"]
     assert (staff.recipient, staff.language) == ("orders@flora.test", "nl")
-    assert staff.context["name"] == "Eva Jansen" and staff.context["email"] == "eva@kwekerij.test"
+    assert staff.context["name"] == "Eva Jansen"
+    assert staff.context["email"] == "eva@kwekerij.test"
     assert staff.context["company"] == "Kwekerij Jansen"
     assert staff.context["answers"] == [
         {"label": "KvK number", "value": "12345678"},
@@ -382,7 +365,8 @@ async def test_manual_mode_keeps_a_pending_request_and_mails_staff_and_customer(
     assert (received.recipient, received.language) == ("eva@kwekerij.test", "en")
 
     event = await AuditEvent.get(action="registration.submitted")
-    assert event.actor_kind == ActorKind.ANONYMOUS and event.object_id == request.id
+    assert event.actor_kind == ActorKind.ANONYMOUS
+    assert event.object_id == request.id
 
 
 async def test_manual_mode_without_a_notification_email_mails_only_the_customer(client):
@@ -411,12 +395,12 @@ async def test_manual_mode_refuses_a_password_and_writes_nothing(client, hashed)
 
     payload = await submit(client, automatic())
 
-    assert refusals(payload) == {(("password",), "INVALID")}
+    assert refusals(payload) == [(["password"], "INVALID")]
     assert await rows_written() == NOTHING
     assert hashed == []
 
 
-# --- rule 3: AUTOMATIC mode ------------------------------------------------------------------
+# --- rule 3 of docs/api.md: AUTOMATIC mode ---------------------------------------------------
 
 
 async def test_automatic_mode_makes_an_active_account_at_once_with_the_default_tags(client, hashed):
@@ -427,11 +411,14 @@ async def test_automatic_mode_makes_an_active_account_at_once_with_the_default_t
     assert payload == {"registrationRequest": None, "shopUser": None, "userErrors": []}
     assert hashed == [CHOSEN_PASSWORD]
     request = await RegistrationRequest.get()
-    assert request.status == "APPROVED" and request.decided_at is not None
+    assert request.status == "APPROVED"
+    assert request.decided_at is not None
     shop_user = await ShopUser.get().select_related("contact__debtor")
     assert (request.shop_user_id, request.debtor_id) == (shop_user.id, shop_user.contact.debtor_id)
-    assert shop_user.username == "eva@kwekerij.test" and shop_user.language == "en"
-    assert shop_user.password_hash is not None and not shop_user.excluded
+    assert shop_user.username == "eva@kwekerij.test"
+    assert shop_user.language == "en"
+    assert shop_user.password_hash is not None
+    assert not shop_user.excluded
     assert not shop_user.must_change_password
     contact = shop_user.contact
     assert (contact.first_name, contact.last_name, contact.email) == ("Eva", "Jansen", "eva@kwekerij.test")
@@ -448,19 +435,17 @@ async def test_automatic_mode_makes_an_active_account_at_once_with_the_default_t
     assert staff.context["answers"] == [{"label": "KvK number", "value": "12345678"}]
     assert await AuditEvent.filter(action="registration.approved_automatically").count() == 1
 
-    login = (await client.data(LOGIN, {"shop": "flora", "username": "eva@kwekerij.test",
-                                       "password": CHOSEN_PASSWORD}))["login"]
-    assert login["userErrors"] == []
+    assert (await login(client, "eva@kwekerij.test", CHOSEN_PASSWORD))["userErrors"] == []
 
 
 @pytest.mark.parametrize(
     ("password", "confirmation", "expected"),
     [
-        (CHOSEN_PASSWORD, "Hyacinth-Meadow-6621", {(("passwordConfirmation",), "PASSWORD_MISMATCH")}),
-        ("Summer2024", "Summer2024", {(("password",), "PASSWORD_TOO_WEAK")}),
-        ("Eva@Kwekerij.test2026", "Eva@Kwekerij.test2026", {(("password",), "PASSWORD_TOO_WEAK")}),
-        (None, None, {(("password",), "FIELD_REQUIRED")}),
-        (CHOSEN_PASSWORD, None, {(("passwordConfirmation",), "FIELD_REQUIRED")}),
+        (CHOSEN_PASSWORD, "Hyacinth-Meadow-6621", [(["passwordConfirmation"], "PASSWORD_MISMATCH")]),
+        ("Summer2024", "Summer2024", [(["password"], "PASSWORD_TOO_WEAK")]),
+        ("Eva@Kwekerij.test2026", "Eva@Kwekerij.test2026", [(["password"], "PASSWORD_TOO_WEAK")]),
+        (None, None, [(["password"], "FIELD_REQUIRED")]),
+        (CHOSEN_PASSWORD, None, [(["passwordConfirmation"], "FIELD_REQUIRED")]),
     ],
     ids=["mismatch", "well-known", "the-email", "no-password", "no-confirmation"],
 )
@@ -476,7 +461,7 @@ async def test_automatic_mode_needs_a_good_password_typed_twice_and_writes_nothi
     assert hashed == []
 
 
-# --- rule 7: existing shop users -------------------------------------------------------------
+# --- rule 7 of docs/api.md: existing shop users ----------------------------------------------
 
 
 async def eva_with_a_user(
@@ -508,7 +493,8 @@ async def test_an_existing_user_gets_the_same_answer_as_a_new_email_and_a_note_i
     answer_for_existing = await client.execute(SUBMIT, variables(email=given))
 
     after = await rows_written()
-    assert after["RegistrationRequest"] == 0 and after["RegistrationAnswer"] == 0
+    assert after["RegistrationRequest"] == 0
+    assert after["RegistrationAnswer"] == 0
     assert (after["Debtor"], after["ContactPerson"], after["ShopUser"]) == (
         before["Debtor"], before["ContactPerson"], before["ShopUser"],
     )
@@ -559,7 +545,8 @@ async def test_an_active_user_gets_the_note_though_an_excluded_user_shares_the_e
 
     assert await RegistrationRequest.all().count() == 0
     note = await OutboxMessage.get_or_none(template="already_registered")
-    assert note is not None and note.recipient == "eva@kwekerij.test"
+    assert note is not None
+    assert note.recipient == "eva@kwekerij.test"
 
 
 async def test_an_exclusion_that_has_ended_counts_as_an_account_again(client):
@@ -596,7 +583,8 @@ async def test_a_staff_caller_sees_the_pending_request_it_made(client):
 
     payload = await submit(client, submission(), token=staff)
 
-    assert payload["userErrors"] == [] and payload["shopUser"] is None
+    assert payload["userErrors"] == []
+    assert payload["shopUser"] is None
     request = await RegistrationRequest.get()
     assert payload["registrationRequest"] == {
         "id": global_id("RegistrationRequest", request.id), "status": "PENDING",

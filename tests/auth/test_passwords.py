@@ -13,7 +13,7 @@ from typing import TypeVar
 import pytest
 from argon2 import PasswordHasher as Argon2Hasher
 
-from auth.passwords import HASHING_NICENESS, PasswordHasher, check_password_policy
+from auth.passwords import HASHING_NICENESS, PasswordHasher, check_password_policy, in_hashing_pool
 
 T = TypeVar("T")
 
@@ -61,14 +61,16 @@ def test_a_long_strong_password_within_128_characters_is_accepted():
 @pytest.mark.parametrize("password", ["kwpzrtnvqbmx", "Kwpz-Rtnv-Qbmx"])
 def test_a_password_without_digits_is_refused(password):
     violation = check_password_policy(password, [])
-    assert violation is not None and violation.too_weak is True
+    assert violation is not None
+    assert violation.too_weak is True
     assert "digit" in violation.message
 
 
 @pytest.mark.parametrize("password", ["83920174651", "8392-0174-651!"])
 def test_a_password_without_letters_is_refused(password):
     violation = check_password_policy(password, [])
-    assert violation is not None and violation.too_weak is True
+    assert violation is not None
+    assert violation.too_weak is True
     assert "letter" in violation.message
 
 
@@ -90,7 +92,8 @@ def test_a_password_equal_to_the_username_or_email_is_refused(account):
     assert check_password_policy(account, []) is None
     # ... but not when it is the account's own username or email.
     violation = check_password_policy(account, [account])
-    assert violation is not None and violation.too_weak is True
+    assert violation is not None
+    assert violation.too_weak is True
 
 
 # --- the hasher --------------------------------------------------------------------------
@@ -212,8 +215,8 @@ def priority_of_this_thread() -> int:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priorities are Linux's")
-async def test_hashing_threads_yield_the_cpu_to_the_event_loop(hasher):
+async def test_hashing_threads_yield_the_cpu_to_the_event_loop():
     # Under a storm of sign-ins on few cores, the loop's other requests must win the CPU.
-    in_pool = await hasher._off_the_loop(priority_of_this_thread)
+    in_pool = await in_hashing_pool(priority_of_this_thread)
 
     assert in_pool == min(19, priority_of_this_thread() + HASHING_NICENESS)

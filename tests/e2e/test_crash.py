@@ -1,6 +1,6 @@
 """A server killed with SIGKILL in the middle of a bulk approval leaves no half-made account.
 
-Rule 4: `approve` decides each id in its own transaction (the claim of the
+Rule 4 of docs/api.md: `approve` decides each id in its own transaction (the claim of the
 request, its debtor, contact, shop user, invitation token, outbox mail and
 audit event commit together or not at all). So when the process dies without
 any chance to clean up (SIGKILL: no shutdown, no rollback by the server), the
@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
@@ -38,6 +39,7 @@ from models import (
 from models.normalise import username_key
 from schema.nodes import global_id
 from tests.factories import ADMIN_PASSWORD, make_admin, make_shop
+from tests.graphql_answers import payload_of, user_error_codes
 from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.postgres_only
@@ -50,6 +52,8 @@ KILL_BELOW = 190
 # poll and the signal cannot carry the count out of it.
 KILL_TARGET = 40
 STAFF_EMAIL = "staff@example.com"
+# How long the killed server's transactions may take to end (commit or roll back).
+SETTLE_SECONDS = 10.0
 
 ADMIN_LOGIN = """
 mutation($email: String!, $password: String!) {
@@ -75,7 +79,7 @@ PROGRESS = f"""
 SELECT
   (SELECT count(*) FROM registration_request WHERE shop_id = $1 AND status = 'APPROVED') AS approved,
   ARRAY({OTHER_TRANSACTIONS}) AS open_transactions
-"""
+"""  # noqa: S608 -- made of the constant above, nothing from outside
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -91,21 +95,20 @@ async def sign_in(http: httpx.AsyncClient, server: LiveServer) -> str:
         json={"query": ADMIN_LOGIN, "variables": {"email": STAFF_EMAIL, "password": ADMIN_PASSWORD}},
     )
     assert response.status_code == 200, response.text
-    payload = response.json()["data"]["adminLogin"]
-    assert payload["userErrors"] == [] and payload["token"], payload
+    payload = payload_of(response.json(), "adminLogin")
+    assert payload["userErrors"] == [], payload
+    assert payload["token"], payload
     return payload["token"]
 
 
-async def approve(http: httpx.AsyncClient, server: LiveServer, token: str, ids: list[str]) -> dict:
+async def approve(http: httpx.AsyncClient, server: LiveServer, token: str, ids: Sequence[str]) -> dict:
     response = await http.post(
         server.graphql_url,
         json={"query": APPROVE, "variables": {"ids": ids}},
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body["errors"]
-    return body["data"]["approve"]
+    return payload_of(response.json(), "approve")
 
 
 async def progress(shop_id: int) -> tuple[int, list[str]]:
@@ -115,14 +118,14 @@ async def progress(shop_id: int) -> tuple[int, list[str]]:
     return row["approved"], list(row["open_transactions"])
 
 
-async def settle_after_kill(timeout: float = 10.0) -> None:
+async def settle_after_kill() -> None:
     """Waits until no other backend is inside a transaction.
 
     A COMMIT the server sent just before it died may still be read and applied by
     its backend; a transaction left open is rolled back when the backend sees the
     connection gone. Either way the state is final once no transaction is open.
     """
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + SETTLE_SECONDS
     while True:
         if not await connection().execute_query_dict(OTHER_TRANSACTIONS):
             return
@@ -158,13 +161,14 @@ async def check_all_or_nothing(shop_id: int, admin_id: int) -> dict[str, int]:
         statuses[request.status.value] += 1
         email = request.email
         if request.status is RegistrationStatus.APPROVED:
-            user = users.get(request.shop_user_id)
+            user = users.get(request.shop_user_id) if request.shop_user_id is not None else None
             contact = contacts.get(user.contact_id) if user else None
             problems = [
                 why for why, wrong in (
                     ("no debtor recorded", request.debtor_id is None or request.debtor_id not in debtors),
                     ("no shop user", user is None),
-                    ("user of another shop or name", user and (user.shop_id != shop_id or user.username != email)),
+                    ("user of another shop or name",
+                     user and (user.shop_id != shop_id or user.username != email)),
                     ("user has a password", user and user.password_hash is not None),
                     ("no contact", contact is None),
                     ("contact of another email or debtor",
@@ -184,7 +188,8 @@ async def check_all_or_nothing(shop_id: int, admin_id: int) -> dict[str, int]:
                 why for why, wrong in (
                     ("debtor recorded", request.debtor_id is not None),
                     ("shop user recorded", request.shop_user_id is not None),
-                    ("decision recorded", request.decided_at is not None or request.decided_by_id is not None),
+                    ("decision recorded",
+                     request.decided_at is not None or request.decided_by_id is not None),
                     ("a shop user exists", users_by_key[username_key(email)] != 0),
                     ("a contact exists", contacts_by_email[email] != 0),
                     ("a debtor exists", debtors_by_email[email] != 0),
@@ -226,7 +231,9 @@ async def test_a_server_killed_during_a_bulk_approval_leaves_every_request_whole
         )
         for n in range(REQUESTS)
     ])
-    pks = await RegistrationRequest.filter(shop_id=shop.id).order_by("id").values_list("id", flat=True)
+    pks: list[int] = await RegistrationRequest.filter(  # type: ignore[assignment]  # flat=True: ints, not tuples
+        shop_id=shop.id
+    ).order_by("id").values_list("id", flat=True)
     assert len(pks) == REQUESTS
     ids = [global_id("RegistrationRequest", pk) for pk in pks]
     environment = {"GATEHOUSE_RATE_LIMITS": "off"}
@@ -238,7 +245,7 @@ async def test_a_server_killed_during_a_bulk_approval_leaves_every_request_whole
             token = await sign_in(http, first)
             call = asyncio.create_task(approve(http, first, token, ids))
             started = time.monotonic()
-            seen, open_transactions = 0, []
+            seen, open_transactions = 0, list[str]()
             # Kill once enough approvals are committed and the server is well inside the
             # transaction of the next one: claimed, rows inserted, not committed.
             while not call.done() and time.monotonic() - started < 20:
@@ -259,7 +266,7 @@ async def test_a_server_killed_during_a_bulk_approval_leaves_every_request_whole
 
     await settle_after_kill()
     at_kill = await check_all_or_nothing(shop.id, admin.id)
-    print(f"\nkilled {killed_after:.3f} s into the call; last poll: {seen} approved, "
+    print(f"\nkilled {killed_after:.3f} s into the call; last poll: {seen} approved, "  # noqa: T201 -- the report
           f"open transactions {open_transactions}; after the kill: {at_kill}")
     assert any(q.startswith("INSERT") for q in open_transactions), (
         "the kill did not land inside an approval's transaction"
@@ -271,7 +278,8 @@ async def test_a_server_killed_during_a_bulk_approval_leaves_every_request_whole
     # and the one being provisioned at the kill is back to PENDING with nothing made.
     statuses = dict(await RegistrationRequest.filter(shop_id=shop.id).values_list("id", "status"))
     assert [statuses[pk] for pk in pks] == (
-        [RegistrationStatus.APPROVED] * at_kill["approved"] + [RegistrationStatus.PENDING] * at_kill["pending"]
+        [RegistrationStatus.APPROVED] * at_kill["approved"]
+        + [RegistrationStatus.PENDING] * at_kill["pending"]
     )
 
     second = LiveServer(pg_db, log, environment=environment).start()
@@ -290,7 +298,7 @@ async def test_a_server_killed_during_a_bulk_approval_leaves_every_request_whole
         second.stop()
 
     refused = {int(e["field"][1]) for e in payload["userErrors"]}
-    assert {e["code"] for e in payload["userErrors"]} <= {"ALREADY_DECIDED"}
+    assert set(user_error_codes(payload)) <= {"ALREADY_DECIDED"}
     assert {ids[i] for i in refused} == approved_before
     assert [r["id"] for r in payload["registrationRequests"]] == [
         i for i in ids if i not in approved_before

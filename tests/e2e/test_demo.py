@@ -1,4 +1,5 @@
-"""`gatehouse serve --demo`, as `make run` starts it: the demo loads once and every start says how to sign in."""
+"""`gatehouse serve --demo`, as `make run` starts it: the demo loads once, and every start
+says how to sign in."""
 
 from __future__ import annotations
 
@@ -49,10 +50,9 @@ def test_every_start_with_the_demo_prints_how_to_sign_in_and_every_account_works
 def test_a_database_of_its_own_gets_no_demo_and_the_start_says_so(tmp_path: Path):
     database_url = f"sqlite://{tmp_path / 'mine.sqlite3'}"
     server = LiveServer(database_url, tmp_path / "serve.log")
-    subprocess.run(
-        [GATEHOUSE, "create-shop", "--handle", "mine", "--name", "Mine"],
-        env={**server.environment, "GATEHOUSE_DATABASE_URL": database_url}, check=True,
-    )
+    environment = {**server.environment, "GATEHOUSE_DATABASE_URL": database_url}
+    for command in (["migrate"], ["create-shop", "--handle", "mine", "--name", "Mine"]):
+        subprocess.run([GATEHOUSE, *command], env=environment, check=True)
 
     server.start("--demo")
     server.stop()

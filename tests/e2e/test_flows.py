@@ -29,7 +29,6 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 
 from models import RegistrationField
-from tests.live_server import DASHBOARD_URL
 from tests.factories import (
     ADMIN_PASSWORD,
     CUSTOMER_PASSWORD,
@@ -39,6 +38,8 @@ from tests.factories import (
     make_shop,
     make_shop_user,
 )
+from tests.graphql_answers import user_error_codes, user_errors
+from tests.live_server import DASHBOARD_URL
 
 SCHEMA_SDL = (Path(__file__).resolve().parents[2] / "schema.graphql").read_text()
 
@@ -160,7 +161,9 @@ PENDING_REQUESTS = gql("""
 query Pending($shop: String!) {
   registrationRequests(shop: $shop, status: PENDING) {
     totalCount
-    edges { node { id name email company language status answers { key label value } matchingDebtors { id } } }
+    edges { node {
+      id name email company language status answers { key label value } matchingDebtors { id }
+    } }
   }
 }""")
 
@@ -214,7 +217,9 @@ async def run(session: AsyncClientSession, document: GraphQLRequest, **variables
     return await session.execute(GraphQLRequest(document, variable_values=variables or None))
 
 
-async def graphql_error_codes(session: AsyncClientSession, document: GraphQLRequest, **variables: Any) -> set[str]:
+async def graphql_error_codes(
+    session: AsyncClientSession, document: GraphQLRequest, **variables: Any
+) -> set[str]:
     """The `extensions.code`s of an operation that must answer with GraphQL errors."""
     with pytest.raises(TransportQueryError) as raised:
         await run(session, document, **variables)
@@ -223,7 +228,8 @@ async def graphql_error_codes(session: AsyncClientSession, document: GraphQLRequ
 
 async def admin_token(live_server) -> str:
     async with graphql(live_server) as anonymous:
-        payload = (await run(anonymous, ADMIN_LOGIN, email=STAFF_EMAIL, password=ADMIN_PASSWORD))["adminLogin"]
+        data = await run(anonymous, ADMIN_LOGIN, email=STAFF_EMAIL, password=ADMIN_PASSWORD)
+    payload = data["adminLogin"]
     assert payload["userErrors"] == []
     assert payload["viewer"] == {"__typename": "AdminUser", "email": STAFF_EMAIL}
     return payload["token"]
@@ -249,21 +255,27 @@ def recipients(message: EmailMessage) -> set[str]:
     return {address.addr_spec.lower() for address in message["To"].addresses}
 
 
+def part_of(message: EmailMessage, subtype: str) -> str:
+    part = message.get_body(preferencelist=(subtype,))
+    assert part is not None, f"no {subtype} part in {message['Subject']!r}"
+    return part.get_content()
+
+
 def text_of(message: EmailMessage) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
+    return part_of(message, "plain")
 
 
 def html_of(message: EmailMessage) -> str:
-    return message.get_body(preferencelist=("html",)).get_content()
+    return part_of(message, "html")
 
 
 def mails_to(smtp, address: str) -> list[EmailMessage]:
     return [m for m in smtp.inbox.messages if address.lower() in recipients(m)]
 
 
-async def wait_for_mail(smtp, to: str, subject: str, timeout: float = MAIL_DEADLINE) -> EmailMessage:
+async def wait_for_mail(smtp, to: str, subject: str) -> EmailMessage:
     """The one mail to `to` whose subject is `subject`, waiting for the delivery loop to send it."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + MAIL_DEADLINE
     while time.monotonic() < deadline:
         found = [m for m in mails_to(smtp, to) if m["Subject"] == subject]
         if found:
@@ -274,7 +286,7 @@ async def wait_for_mail(smtp, to: str, subject: str, timeout: float = MAIL_DEADL
             return message
         await asyncio.sleep(0.1)
     seen = [(sorted(recipients(m)), m["Subject"]) for m in smtp.inbox.messages]
-    raise AssertionError(f"no mail {subject!r} to {to} within {timeout} s; received: {seen}")
+    raise AssertionError(f"no mail {subject!r} to {to} within {MAIL_DEADLINE} s; received: {seen}")
 
 
 def link_token(live_server, message: EmailMessage, path: str) -> str:
@@ -319,9 +331,7 @@ async def test_staff_creates_customers_with_a_password_and_by_invitation_then_ex
         }
         mistyped = (await run(dashboard, CREATE_SHOP_USER, input=user_input))["createShopUser"]
         assert mistyped["shopUser"] is None
-        assert [(e["field"], e["code"]) for e in mistyped["userErrors"]] == [
-            (["passwordConfirmation"], "PASSWORD_MISMATCH")
-        ]
+        assert user_errors(mistyped) == [(["passwordConfirmation"], "PASSWORD_MISMATCH")]
         created = (await run(
             dashboard, CREATE_SHOP_USER, input=user_input | {"passwordConfirmation": FIRST_PASSWORD},
         ))["createShopUser"]
@@ -353,17 +363,20 @@ async def test_staff_creates_customers_with_a_password_and_by_invitation_then_ex
         view = (await run(storefront, CUSTOMER_VIEW))["viewer"]
     assert view["mustChangePassword"] is False
     assert view["contact"] == {"firstName": "Joost", "email": "joost@bakker.test"}
-    assert view["debtor"] | {"number": None} == {"name": "Bloemenhal Aalsmeer", "number": None, "priceListTags": []}
+    assert view["debtor"] | {"number": None} == {
+        "name": "Bloemenhal Aalsmeer", "number": None, "priceListTags": [],
+    }
     assert view["shop"] == {"handle": "flora", "name": SHOP_NAME}
     # The debtor's overrides (100 / 500), not the shop's (50 / 1000).
     assert view["usual"] == {
-        "route": "CHECKOUT", "minimumOrderAmount": "100.00", "checkoutPaymentLimit": "500.00", "currency": "EUR",
+        "route": "CHECKOUT", "minimumOrderAmount": "100.00", "checkoutPaymentLimit": "500.00",
+        "currency": "EUR",
     }
     assert view["small"] == {"route": "BELOW_MINIMUM"}
     assert view["large"] == {"route": "DRAFT_ORDER"}
 
     old = await login(live_server, "Joost.Bakker", FIRST_PASSWORD)
-    assert [e["code"] for e in old["userErrors"]] == ["INVALID_CREDENTIALS"]
+    assert user_error_codes(old) == ["INVALID_CREDENTIALS"]
     assert old["token"] is None
 
     # The same, by invitation: a second person of the debtor gets a set-password link.
@@ -414,11 +427,13 @@ async def test_staff_creates_customers_with_a_password_and_by_invitation_then_ex
     async with graphql(live_server, mila) as storefront:
         assert (await run(storefront, VIEWER_SCALARS)) == {"viewer": None}
     refused = await login(live_server, "mila", CUSTOMER_CHOICE)
-    assert [e["code"] for e in refused["userErrors"]] == ["ACCOUNT_EXCLUDED"]
+    assert user_error_codes(refused) == ["ACCOUNT_EXCLUDED"]
     assert refused["token"] is None
     # No side door: a reset request answers as always, and queues nothing.
     async with graphql(live_server) as browser:
-        asked = (await run(browser, REQUEST_RESET, shop="flora", email="mila@bakker.test"))["requestPasswordReset"]
+        asked = (
+            await run(browser, REQUEST_RESET, shop="flora", email="mila@bakker.test")
+        )["requestPasswordReset"]
     assert asked == {"requested": True, "userErrors": []}
     # Joost, another user of the same debtor, is not affected.
     async with graphql(live_server, joost) as storefront:
@@ -447,7 +462,9 @@ async def test_staff_creates_customers_with_a_password_and_by_invitation_then_ex
     assert sorted((m["recipient"], m["template"]) for m in outbox) == [
         ("mila@bakker.test", "invitation"), (NOTIFY, "staff_account_activated"),
     ]
-    assert [m["Subject"] for m in mails_to(smtp, "mila@bakker.test")] == [f"Your customer account at {SHOP_NAME}"]
+    assert [m["Subject"] for m in mails_to(smtp, "mila@bakker.test")] == [
+        f"Your customer account at {SHOP_NAME}"
+    ]
     assert mails_to(smtp, "joost@bakker.test") == []
 
 
@@ -461,7 +478,9 @@ async def test_manual_registration_is_reviewed_approved_and_activated_by_invitat
         registration_enabled=True, default_price_list_tags=["retail"],
     )
     # Made out of order on purpose: the form lists them by position.
-    await RegistrationField.create(shop=shop, key="chamber_of_commerce", label="Chamber of Commerce number", position=2)
+    await RegistrationField.create(
+        shop=shop, key="chamber_of_commerce", label="Chamber of Commerce number", position=2
+    )
     await RegistrationField.create(shop=shop, key="vat_number", label="VAT number", position=1)
 
     async with graphql(live_server) as visitor:
@@ -490,7 +509,9 @@ async def test_manual_registration_is_reviewed_approved_and_activated_by_invitat
                  "VAT number: NL123456789B01", "Chamber of Commerce number: 12345678",
                  f"{DASHBOARD_URL}/shops/flora/registration-requests"):
         assert line in notice_text, notice_text
-    received = await wait_for_mail(smtp, "eva@tulpenhandel.test", f"We received your registration at {SHOP_NAME}")
+    received = await wait_for_mail(
+        smtp, "eva@tulpenhandel.test", f"We received your registration at {SHOP_NAME}"
+    )
     assert "Hello Eva Tulp" in text_of(received)
     # No password was asked, so no link to choose one yet.
     assert "token=" not in text_of(received)
@@ -518,7 +539,8 @@ async def test_manual_registration_is_reviewed_approved_and_activated_by_invitat
         assert decided["shopUser"]["username"] == "eva@tulpenhandel.test"
         assert decided["shopUser"]["status"] == "INVITED"
 
-        assert (await run(dashboard, PENDING_REQUESTS, shop="flora"))["registrationRequests"]["totalCount"] == 0
+        left = (await run(dashboard, PENDING_REQUESTS, shop="flora"))["registrationRequests"]
+        assert left["totalCount"] == 0
 
     invitation = await wait_for_mail(smtp, "eva@tulpenhandel.test", f"Your customer account at {SHOP_NAME}")
     token = link_token(live_server, invitation, "invitation")
@@ -527,13 +549,15 @@ async def test_manual_registration_is_reviewed_approved_and_activated_by_invitat
             browser, ACCEPT_INVITATION, token=token, password=CUSTOMER_CHOICE, confirmation=CUSTOMER_CHOICE,
         ))["acceptInvitation"]
     assert accepted["userErrors"] == []
-    assert accepted["viewer"] == {"username": "eva@tulpenhandel.test", "status": "ACTIVE", "mustChangePassword": False}
+    assert accepted["viewer"] == {
+        "username": "eva@tulpenhandel.test", "status": "ACTIVE", "mustChangePassword": False,
+    }
 
     async with graphql(live_server) as browser:
         reused = (await run(
             browser, ACCEPT_INVITATION, token=token, password=NEW_PASSWORD, confirmation=NEW_PASSWORD,
         ))["acceptInvitation"]
-    assert [(e["field"], e["code"]) for e in reused["userErrors"]] == [(["token"], "INVALID_TOKEN")]
+    assert user_errors(reused) == [(["token"], "INVALID_TOKEN")]
     assert reused["token"] is None
 
     # The username is the email; it compares case-insensitively.
@@ -583,7 +607,8 @@ async def test_automatic_registration_signs_in_at_once_and_tells_customer_and_st
         ))["login"]
         assert session["userErrors"] == []
         cookie = browser.transport.response_headers["set-cookie"].lower()
-        assert "httponly" in cookie and "samesite=lax" in cookie
+        assert "httponly" in cookie
+        assert "samesite=lax" in cookie
         view = (await run(browser, CUSTOMER_VIEW))["viewer"]  # no Authorization header: the cookie
     assert view["username"] == "sam@roosenco.test"
     assert (view["status"], view["mustChangePassword"]) == ("ACTIVE", False)
@@ -612,9 +637,8 @@ async def test_automatic_registration_signs_in_at_once_and_tells_customer_and_st
     ]
     assert len(mails_to(smtp, NOTIFY)) == 1
     # The first password is the one that counts.
-    assert [e["code"] for e in (await login(live_server, "sam@roosenco.test", NEW_PASSWORD))["userErrors"]] == [
-        "INVALID_CREDENTIALS"
-    ]
+    second_password = await login(live_server, "sam@roosenco.test", NEW_PASSWORD)
+    assert user_error_codes(second_password) == ["INVALID_CREDENTIALS"]
 
 
 # --------------------------------------------------------------------------- 4. password reset
@@ -622,7 +646,9 @@ async def test_automatic_registration_signs_in_at_once_and_tells_customer_and_st
 
 async def test_password_reset_by_mailed_link_and_silence_for_an_unknown_email(live_server, smtp):
     shop = await make_shop("flora", name=SHOP_NAME, languages=SHOP_LANGUAGES, notification_email=NOTIFY)
-    contact = await make_contact(await make_debtor("Bloemen BV"), "Anna", email="anna@bloemen.test", language="en")
+    contact = await make_contact(
+        await make_debtor("Bloemen BV"), "Anna", email="anna@bloemen.test", language="en"
+    )
     await make_shop_user(shop, contact, "anna", CUSTOMER_PASSWORD, language="en")
 
     earlier_session = await signed_in(live_server, "anna", CUSTOMER_PASSWORD)
@@ -653,7 +679,7 @@ async def test_password_reset_by_mailed_link_and_silence_for_an_unknown_email(li
         assert (await run(storefront, VIEWER_SCALARS)) == {"viewer": None}
 
     old = await login(live_server, "anna", CUSTOMER_PASSWORD)
-    assert [e["code"] for e in old["userErrors"]] == ["INVALID_CREDENTIALS"]
+    assert user_error_codes(old) == ["INVALID_CREDENTIALS"]
     assert old["token"] is None
     await signed_in(live_server, "anna", NEW_PASSWORD)
 
@@ -662,7 +688,7 @@ async def test_password_reset_by_mailed_link_and_silence_for_an_unknown_email(li
         reused = (await run(
             browser, RESET_PASSWORD, token=token, password=CUSTOMER_CHOICE, confirmation=CUSTOMER_CHOICE,
         ))["resetPassword"]
-    assert [e["code"] for e in reused["userErrors"]] == ["INVALID_TOKEN"]
+    assert user_error_codes(reused) == ["INVALID_TOKEN"]
     assert reused["token"] is None
 
     # The unknown email got nothing: staff see no mail to it in the outbox, and a further

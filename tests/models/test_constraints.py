@@ -46,7 +46,9 @@ async def test_admin_email_is_unique_ignoring_case(db):
 
 
 async def test_money_keeps_its_cents_exactly(db):
-    debtor = await make_debtor(minimum_order_amount=Decimal("0.10"), checkout_payment_limit=Decimal("1234567.89"))
+    debtor = await make_debtor(
+        minimum_order_amount=Decimal("0.10"), checkout_payment_limit=Decimal("1234567.89")
+    )
     again = await Debtor.get(id=debtor.id)
     assert again.minimum_order_amount == Decimal("0.10")
     assert again.checkout_payment_limit == Decimal("1234567.89")

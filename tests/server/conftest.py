@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -14,5 +15,11 @@ def _restore_logging() -> Iterator[None]:
     loggers = [logging.getLogger(), logging.getLogger("tortoise")]
     levels = [logger.level for logger in loggers]
     yield
-    for logger, level in zip(loggers, levels):
+    for logger, level in zip(loggers, levels, strict=True):
         logger.setLevel(level)
+
+
+@pytest.fixture
+def database_file(tmp_path: Path) -> Path:
+    """Where the `gatehouse` command tests keep their SQLite database."""
+    return tmp_path / "gatehouse.sqlite3"

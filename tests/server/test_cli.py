@@ -27,7 +27,7 @@ def gatehouse(database_file: Path) -> Callable[..., Result]:
     """Runs `gatehouse ARGS...` with the database in a temporary file."""
 
     def run(*args: str, **env: str) -> Result:
-        return run_gatehouse(database_file, *args, **env)
+        return run_gatehouse(database_file, *args, env=env)
 
     return run
 
@@ -126,9 +126,8 @@ def test_create_shop_defaults_to_closed_registration_and_manual_approval(gatehou
     result = gatehouse("create-shop", "--handle", "plain", "--name", "Plain")
 
     assert result.exit_code == 0, result.output
-    assert rows(database_file, "SELECT registration_enabled, approval_mode, notification_email FROM shop") == [
-        (0, "MANUAL", None)
-    ]
+    stored = rows(database_file, "SELECT registration_enabled, approval_mode, notification_email FROM shop")
+    assert stored == [(0, "MANUAL", None)]
 
 
 def test_create_shop_with_a_taken_handle_fails_readably(gatehouse, database_file):
@@ -261,6 +260,9 @@ def test_send_mail_once_delivers_what_is_queued_and_remind_reports_nothing_due(t
     first = CliRunner().invoke(main, ["send-mail", "--once"], env=env)
     second = CliRunner().invoke(main, ["send-mail", "--once"], env=env)
     remind = CliRunner().invoke(main, ["remind"], env=env)
-    assert first.exit_code == 0 and "Sent 1," in first.output, first.output
-    assert second.exit_code == 0 and "Sent 0," in second.output, second.output
-    assert remind.exit_code == 0 and "No digest due." in remind.output
+    assert first.exit_code == 0, first.output
+    assert "Sent 1," in first.output, first.output
+    assert second.exit_code == 0, second.output
+    assert "Sent 0," in second.output, second.output
+    assert remind.exit_code == 0
+    assert "No digest due." in remind.output
