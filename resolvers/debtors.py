@@ -216,27 +216,25 @@ async def update_contact_person(caller: Caller, pk: int | None, values: dict[str
     return contact
 
 
-def search_term(search: str | None) -> str | None:
+def search_term(problems: Problems, search: str | None) -> str | None:
     """The trimmed search text, or None to list everything."""
     if search is None or not search.strip():
         return None
-    problems = Problems()
     if len(search) > MAX_SEARCH_LENGTH:
         problems.invalid(f"Search with at most {MAX_SEARCH_LENGTH} characters.", "search")
-    else:
-        check.searchable(problems, search.strip())
-    problems.raise_if_any()
-    return search.strip()
+        return None
+    return check.searchable(problems, search.strip())
 
 
 async def search_debtors(search: str | None, first: int | None, after: str | None) -> Page[Debtor]:
     """Debtors whose number, name, email or VAT number contains `search`, newest first."""
     debtors = Debtor.all()
-    term = search_term(search)
+    problems = Problems()
+    term = search_term(problems, search)
     if term is not None:
         matches = Q(number__icontains=term) | Q(name__icontains=term) | Q(email__icontains=term)
         vat = normalise_vat_number(term)
         if vat:
             matches |= Q(vat_number__contains=vat)
         debtors = debtors.filter(matches)
-    return await newest_first(debtors, first, after)
+    return await newest_first(debtors, first, after, problems)

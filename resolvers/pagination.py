@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from resolvers.errors import ErrorCode, UserInputError
+from resolvers.errors import Problems
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -27,27 +27,29 @@ def encode_cursor(row_id: int) -> str:
     return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{row_id}".encode()).decode()
 
 
-def decode_cursor(cursor: str) -> int:
+def _cursor_id(cursor: str) -> int | None:
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if not text.startswith(_CURSOR_PREFIX):
-            raise ValueError(cursor)
-        row_id = int(text.removeprefix(_CURSOR_PREFIX))
-        # Ids are 32-bit: anything beyond cannot exist and must not reach the query.
-        if not 0 < row_id < 2**31:
-            raise ValueError(cursor)
-        return row_id
+        row_id = int(text.removeprefix(_CURSOR_PREFIX)) if text.startswith(_CURSOR_PREFIX) else 0
     except (ValueError, binascii.Error, UnicodeError):
-        raise UserInputError.of(ErrorCode.INVALID, "This cursor is not valid.", "after") from None
+        return None
+    # Ids are 32-bit: anything beyond cannot exist and must not reach the query.
+    return row_id if 0 < row_id < 2**31 else None
 
 
-def page_size(first: int | None) -> int:
+def decode_cursor(problems: Problems, cursor: str) -> int:
+    """The last id seen; 0 (and a problem at `after`) for a cursor that is not ours."""
+    row_id = _cursor_id(cursor)
+    if row_id is None:
+        problems.invalid("This cursor is not valid.", "after")
+    return row_id or 0
+
+
+def page_size(problems: Problems, first: int | None) -> int:
     if first is None:
         return DEFAULT_PAGE_SIZE
     if not 0 <= first <= MAX_PAGE_SIZE:
-        raise UserInputError.of(
-            ErrorCode.INVALID, f"Ask for 0 to {MAX_PAGE_SIZE} items a page.", "first"
-        )
+        problems.invalid(f"Ask for 0 to {MAX_PAGE_SIZE} items a page.", "first")
     return first
 
 
@@ -66,10 +68,16 @@ class Page(Generic[M]):
         return await self.filtered.count()
 
 
-async def newest_first(queryset: QuerySet[M], first: int | None, after: str | None) -> Page[M]:
-    size = page_size(first)
+async def newest_first(
+    queryset: QuerySet[M], first: int | None, after: str | None, problems: Problems | None = None
+) -> Page[M]:
+    """A page of `queryset`; refused, with the call's other `problems`, when `first` or `after` is."""
+    problems = Problems() if problems is None else problems
+    size = page_size(problems, first)
+    last_seen = decode_cursor(problems, after) if after is not None else None
+    problems.raise_if_any()
     rows = queryset
-    if after is not None:
-        rows = rows.filter(id__lt=decode_cursor(after))
+    if last_seen is not None:
+        rows = rows.filter(id__lt=last_seen)
     items = await rows.order_by("-id").limit(size + 1) if size else []
     return Page(items=list(items[:size]), has_next_page=len(items) > size, filtered=queryset)

@@ -39,7 +39,7 @@ from resolvers.registration_fields import fields_of
 from resolvers.reminders import review_url, strike_from_digests
 from resolvers.runtime import Pause, Runtime, no_pause
 from resolvers.shop_users import users_with_email
-from resolvers.shops import offered_language, shop_by_handle
+from resolvers.shops import offered_language, shop_by_handle, shop_if_any
 
 MAX_ANSWER_LENGTH = 2000
 MAX_BULK = 500
@@ -530,14 +530,15 @@ async def search_registration_requests(
 ) -> Page[RegistrationRequest]:
     """Requests by shop and status; `search` looks in name, email and company. Newest first."""
     requests = RegistrationRequest.all()
-    if shop_handle is not None:
-        shop = await shop_by_handle(shop_handle)
+    problems = Problems()
+    term = search_term(problems, search)
+    shop = await shop_if_any(shop_handle, problems) if shop_handle is not None else None
+    if shop is not None:
         requests = requests.filter(shop_id=shop.id)
     if status is not None:
         requests = requests.filter(status=status)
-    term = search_term(search)
     if term is not None:
         requests = requests.filter(
             Q(name__icontains=term) | Q(email__icontains=term) | Q(company__icontains=term)
         )
-    return await newest_first(requests, first, after)
+    return await newest_first(requests, first, after, problems)

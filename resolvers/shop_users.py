@@ -21,7 +21,7 @@ from resolvers.invitations import send_invitation
 from resolvers.pagination import Page, newest_first
 from resolvers.passwords import new_password
 from resolvers.runtime import Pause, Runtime, no_pause
-from resolvers.shops import find_shop, offered_language, shop_by_handle
+from resolvers.shops import find_shop, offered_language, shop_if_any
 
 USERNAME_TAKEN = "This username is taken in this shop."
 HAS_ACCOUNT = "This contact person already has a user in this shop."
@@ -285,12 +285,13 @@ async def search_shop_users(
 ) -> Page[ShopUser]:
     """Shop users by shop, status, and username, contact or debtor text, newest first."""
     users = ShopUser.all()
-    if shop_handle is not None:
-        shop = await shop_by_handle(shop_handle)
+    problems = Problems()
+    term = search_term(problems, search)
+    shop = await shop_if_any(shop_handle, problems) if shop_handle is not None else None
+    if shop is not None:
         users = users.filter(shop_id=shop.id)
     if status is not None:
         users = users.filter(_status_filter(status, runtime.now()))
-    term = search_term(search)
     if term is not None:
         users = users.filter(
             Q(username__icontains=term)
@@ -300,4 +301,4 @@ async def search_shop_users(
             | Q(contact__debtor__name__icontains=term)
             | Q(contact__debtor__number__icontains=term)
         )
-    return await newest_first(users, first, after)
+    return await newest_first(users, first, after, problems)

@@ -100,11 +100,18 @@ async def find_shop(handle: str) -> Shop | None:
 
 async def shop_by_handle(handle: str, problems: Problems | None = None) -> Shop:
     """The shop, or NOT_FOUND, reported with the call's other `problems` found so far."""
+    problems = Problems() if problems is None else problems
+    shop = await shop_if_any(handle, problems)
+    if shop is None:
+        raise problems.error()
+    return shop
+
+
+async def shop_if_any(handle: str, problems: Problems) -> Shop | None:
+    """The shop; None, with NOT_FOUND at `shop` among `problems`, when there is none."""
     shop = await find_shop(handle)
     if shop is None:
-        problems = Problems() if problems is None else problems
         problems.add(ErrorCode.NOT_FOUND, f"No shop '{handle[:64]}'.", "shop")
-        raise problems.error()
     return shop
 
 

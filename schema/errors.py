@@ -141,10 +141,24 @@ class ClientInputError(strawberry.exceptions.StrawberryGraphQLError):
     """A bad argument to a query (not a mutation), told as a GraphQL error with a code."""
 
     def __init__(self, error: UserInputError) -> None:
-        problem = error.problems[0]
-        # A query argument is either not found or otherwise refused: the two codes partners branch on.
-        code = GraphQLErrorCode.NOT_FOUND if problem.code is ErrorCode.NOT_FOUND else GraphQLErrorCode.INVALID
-        super().__init__(problem.message, extensions={"code": code, "field": list(problem.field or ())})
+        # One GraphQL error a field: the first problem speaks for it, `problems` lists them all.
+        first = error.problems[0]
+        super().__init__(
+            " ".join(problem.message for problem in error.problems),
+            extensions={
+                "code": _query_code(first),
+                "field": list(first.field or ()),
+                "problems": [
+                    {"code": _query_code(p), "field": list(p.field or ()), "message": p.message}
+                    for p in error.problems
+                ],
+            },
+        )
+
+
+def _query_code(problem: Problem) -> GraphQLErrorCode:
+    # A query argument is either not found or otherwise refused: the two codes partners branch on.
+    return GraphQLErrorCode.NOT_FOUND if problem.code is ErrorCode.NOT_FOUND else GraphQLErrorCode.INVALID
 
 
 def refusals_as_errors(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:

@@ -172,7 +172,31 @@ async def test_a_bad_query_argument_keeps_its_own_code_and_field(client):
 
     body = await client.execute("{ debtors(first: 500) { totalCount } }", token=token)
 
-    assert only_error(body)["extensions"] == {"code": "INVALID", "field": ["first"]}
+    assert only_error(body)["extensions"] == {
+        "code": "INVALID",
+        "field": ["first"],
+        "problems": [{"code": "INVALID", "field": ["first"], "message": "Ask for 0 to 100 items a page."}],
+    }
+
+
+async def test_every_bad_argument_of_a_query_is_reported_at_once(client):
+    token = await staff_token(client)
+
+    body = await client.execute(
+        '{ registrationRequests(shop: "nowhere", search: "a\\u0000b", first: 500, after: "x") '
+        "{ totalCount } }",
+        token=token,
+    )
+
+    extensions = only_error(body)["extensions"]
+    assert [(p["field"], p["code"]) for p in extensions["problems"]] == [
+        (["search"], "INVALID"),
+        (["shop"], "NOT_FOUND"),
+        (["first"], "INVALID"),
+        (["after"], "INVALID"),
+    ]
+    # The first problem speaks for the error, so clients reading one code still can.
+    assert (extensions["field"], extensions["code"]) == (["search"], "INVALID")
 
 
 async def test_a_refusal_by_permission_keeps_its_code(client):
