@@ -19,6 +19,9 @@ class GraphQLErrorCode(str, Enum):
     BAD_USER_INPUT = "BAD_USER_INPUT"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    RATE_LIMITED = "RATE_LIMITED"
+    UNAVAILABLE = "UNAVAILABLE"
     INTERNAL = "INTERNAL"
 
     @property
@@ -60,6 +63,19 @@ _DESCRIPTIONS = {
         "The document does not fit the schema (an unknown field or type, a missing required "
         "argument) or is over a limit: too deep, too many aliases, too many tokens. The message "
         "says which. Nothing ran."
+    ),
+    GraphQLErrorCode.QUERY_TOO_COMPLEX: (
+        "The document would cost far more to check or run than its size suggests (the same "
+        "field repeated hundreds of times, fragments spread into one selection over and over). "
+        "It was refused before the costly step; nothing ran. Ordinary queries never meet this."
+    ),
+    GraphQLErrorCode.RATE_LIMITED: (
+        "Too many requests from this client address (HTTP 429): wait the seconds of the "
+        "`Retry-After` header. Nothing ran."
+    ),
+    GraphQLErrorCode.UNAVAILABLE: (
+        "The database or the rate-limit storage cannot be reached just now (HTTP 503): try again "
+        "after the seconds of the `Retry-After` header. Nothing was changed."
     ),
     GraphQLErrorCode.INTERNAL: (
         "Something failed on the server. The message says nothing more; `extensions.requestId` "

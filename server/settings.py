@@ -39,6 +39,11 @@ class Settings:
     argon2_memory_cost_kib: int = 19 * 1024
     argon2_parallelism: int = 1
     cookie_name: str = "gatehouse_session"
+    # Addresses or networks whose X-Forwarded-For / X-Forwarded-Proto are believed.
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    # Unset: /metrics answers 404.
+    metrics_token: str | None = None
+    log_format: str = "text"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -72,4 +77,9 @@ class Settings:
                 "GATEHOUSE_ARGON2_MEMORY_KIB", cast=int, default=19 * 1024
             ),
             argon2_parallelism=config("GATEHOUSE_ARGON2_PARALLELISM", cast=int, default=1),
+            trusted_proxies=tuple(
+                config("GATEHOUSE_TRUSTED_PROXIES", cast=CommaSeparatedStrings, default="127.0.0.1,::1")
+            ),
+            metrics_token=config("GATEHOUSE_METRICS_TOKEN", default="") or None,
+            log_format=config("GATEHOUSE_LOG_FORMAT", default=cls.log_format).strip().lower(),
         )
