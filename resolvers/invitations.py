@@ -82,6 +82,9 @@ async def checked_link(
     await runtime.limit(operation, caller.client_address)
     problems = Problems()
     password_length(problems, password, "password")
+    # An overlong password is refused before the link is looked up (or audited): junk
+    # requests must not grow the audit log.
+    problems.raise_if_any()
     now = runtime.now()
     row = await one_time_tokens.redeemable(token, purpose, now=now)
     if (
@@ -96,7 +99,6 @@ async def checked_link(
         )
         problems.add(ErrorCode.INVALID_TOKEN, INVALID_LINK, "token")
         raise problems.error()
-    problems.raise_if_any()  # an overlong password is not looked at further
     shop_user: ShopUser = row.shop_user
     contact = await ContactPerson.get(id=shop_user.contact_id)
     new_hash = await hash_new_password(

@@ -531,8 +531,9 @@ async def search_registration_requests(
     """Requests by shop and status; `search` looks in name, email and company. Newest first."""
     requests = RegistrationRequest.all()
     problems = Problems()
-    term = search_term(problems, search)
+    # In the arguments' order, so an unknown shop speaks first, as a client reading one code expects.
     shop = await shop_if_any(shop_handle, problems) if shop_handle is not None else None
+    term = search_term(problems, search)
     if shop is not None:
         requests = requests.filter(shop_id=shop.id)
     if status is not None:

@@ -286,8 +286,9 @@ async def search_shop_users(
     """Shop users by shop, status, and username, contact or debtor text, newest first."""
     users = ShopUser.all()
     problems = Problems()
-    term = search_term(problems, search)
+    # In the arguments' order, so an unknown shop speaks first, as a client reading one code expects.
     shop = await shop_if_any(shop_handle, problems) if shop_handle is not None else None
+    term = search_term(problems, search)
     if shop is not None:
         users = users.filter(shop_id=shop.id)
     if status is not None:

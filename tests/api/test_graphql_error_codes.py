@@ -33,7 +33,8 @@ def code_of(body: dict) -> str:
 def test_the_codes_are_the_ones_partners_are_told_of():
     assert {code.value for code in GraphQLErrorCode} == {
         "UNAUTHENTICATED", "FORBIDDEN", "PASSWORD_CHANGE_REQUIRED", "INVALID", "NOT_FOUND",
-        "BAD_USER_INPUT", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "INTERNAL",
+        "BAD_USER_INPUT", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "QUERY_TOO_COMPLEX",
+        "RATE_LIMITED", "UNAVAILABLE", "INTERNAL",
     }
     assert all(code.description for code in GraphQLErrorCode)
 
@@ -190,13 +191,13 @@ async def test_every_bad_argument_of_a_query_is_reported_at_once(client):
 
     extensions = only_error(body)["extensions"]
     assert [(p["field"], p["code"]) for p in extensions["problems"]] == [
-        (["search"], "INVALID"),
         (["shop"], "NOT_FOUND"),
+        (["search"], "INVALID"),
         (["first"], "INVALID"),
         (["after"], "INVALID"),
     ]
     # The first problem speaks for the error, so clients reading one code still can.
-    assert (extensions["field"], extensions["code"]) == (["search"], "INVALID")
+    assert (extensions["field"], extensions["code"]) == (["shop"], "NOT_FOUND")
 
 
 async def test_a_refusal_by_permission_keeps_its_code(client):
