@@ -71,20 +71,32 @@ class PostgresCluster:
             str(bindir / "initdb"), "-D", str(data), "-U", user, "--auth=trust",
             "--encoding=UTF8", "--no-sync",
         )
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {cluster.port} -k {folder} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200"
-        )
-        cluster._run_as_owner(
-            str(bindir / "pg_ctl"), "-D", str(data), "-o", options,
-            "-l", str(folder / "server.log"), "-w", "start",
-        )
+        cluster.start_server()
         cluster._run_as_owner(
             str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(cluster.port), "-U", user,
             DATABASE,
         )
         return cluster
+
+    def start_server(self) -> None:
+        """Starts PostgreSQL on this cluster's port and data folder, and waits until it accepts
+        connections; after `stop_server`, the same cluster with the same data comes back."""
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200"
+        )
+        self._run_as_owner(
+            str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-o", options,
+            "-l", str(self.folder / "server.log"), "-w", "start",
+        )
+
+    def stop_server(self) -> None:
+        """Stops PostgreSQL as an operator would for a restart (`pg_ctl stop -m fast`: open
+        connections are ended, their transactions rolled back) and waits until it is down."""
+        self._run_as_owner(
+            str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop"
+        )
 
     def create_database(self, name: str) -> str:
         """A new, empty database in this cluster; returns its URL."""
