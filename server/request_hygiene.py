@@ -1,9 +1,10 @@
 """What a GraphQL request's JSON must be before Strawberry may read it.
 
-A body that is not UTF-8, JSON that is not an object (or a batch), and text
-with unpaired surrogates (valid JSON escapes, but no database, hash or driver
-can encode them) are refused with a 400 and `extensions.code = "INVALID"`,
-instead of failing somewhere deep inside. Strawberry decodes every request's
+A body that is not UTF-8, JSON that is not an object (or a batch), JSON nested
+deeper than `MAX_JSON_DEPTH` levels (which would otherwise exhaust the decoder's
+recursion: a 500), and text with unpaired surrogates (valid JSON escapes, but
+no database, hash or driver can encode them) are refused with a 400 and
+`extensions.code = "INVALID"`, instead of failing somewhere deep inside. Strawberry decodes every request's
 JSON (a POST body, a GET's `variables`) through one method; `GatehouseGraphQL`
 hands it `decode_request_json`, so each request is parsed once. A body over
 256 KiB is refused with a 413 before it is read any further (`BodySizeLimit`).
@@ -20,7 +21,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from auth.error_codes import GraphQLErrorCode
 
-MAX_NESTING_WALK = 100_000
+# Levels of arrays and objects a request's JSON may nest (a batch, its variables, an input
+# object inside a list inside an input object...): far more than any operation needs, far
+# fewer than would exhaust the recursion of whatever reads the values next.
+MAX_JSON_DEPTH = 64
+NESTED_TOO_DEEPLY = f"The request's JSON nests arrays and objects deeper than {MAX_JSON_DEPTH} levels."
 # Far above any query, variables or bulk decision of 500 ids a dashboard sends; a body must
 # not be able to fill memory (or the cache of parsed documents).
 MAX_BODY_BYTES = 256 * 1024
@@ -117,23 +122,34 @@ class BodySizeLimit:
         return refusal(f"The request body is larger than {self.max_bytes // 1024} KiB.", 413)
 
 
-def _has_unencodable_text(payload: Any) -> bool:
-    pending = [payload]
-    seen = 0
-    while pending and seen < MAX_NESTING_WALK:
-        value = pending.pop()
-        seen += 1
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                return True
-        elif isinstance(value, dict):
-            pending.extend(value.keys())
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
+def _is_unencodable(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
+
+
+def _problem_in(payload: Any) -> str | None:
+    """What no GraphQL client sends, found in the decoded JSON, as the reason to refuse it.
+
+    Every value is looked at: the body limit (and the servers' limit on a URL) bound the walk.
+    """
+    pending = [(payload, 1)]
+    while pending:
+        value, depth = pending.pop()  # depth: the arrays and objects around it, itself included
+        if _is_unencodable(value):
+            return "The request holds text with unpaired surrogates, which cannot be stored."
+        if isinstance(value, dict | list) and depth > MAX_JSON_DEPTH:
+            return NESTED_TOO_DEEPLY
+        if isinstance(value, dict):
+            pending.extend((key, depth) for key in value)
+            pending.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value)
+    return None
 
 
 def decode_request_json(data: str | bytes) -> object:
@@ -145,10 +161,11 @@ def decode_request_json(data: str | bytes) -> object:
         payload = json.loads(data)
     except UnicodeDecodeError:
         raise UnreadableRequest("The request body is not UTF-8.") from None
+    except RecursionError:  # the decoder recurses once a level: some thousand `[` exhaust it
+        raise UnreadableRequest(NESTED_TOO_DEEPLY) from None
     if not isinstance(payload, dict | list):
         raise UnreadableRequest("The request's JSON is not an object.")
-    if _has_unencodable_text(payload):
-        raise UnreadableRequest(
-            "The request holds text with unpaired surrogates, which cannot be stored."
-        )
+    problem = _problem_in(payload)
+    if problem is not None:
+        raise UnreadableRequest(problem)
     return payload

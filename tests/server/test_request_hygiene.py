@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 
-from server.request_hygiene import MAX_BODY_BYTES
+from server.request_hygiene import MAX_BODY_BYTES, MAX_JSON_DEPTH, NESTED_TOO_DEEPLY
 from tests.graphql_answers import error_codes
 
 SURROGATE_QUERY = "query($shop: String!) { registrationForm(shop: $shop) { open } }"
@@ -87,15 +89,21 @@ async def test_a_body_just_under_the_limit_is_served(client):
     assert (response.status_code, response.json()) == (200, {"data": {"__typename": "Query"}})
 
 
-async def status_of_raw_post(app, content_length: bytes) -> int:
-    """POSTs through the ASGI interface itself, which carries header bytes no client library sends."""
-    body = b'{"query": "{ __typename }"}'
+async def raw_request(
+    app,
+    method: str,
+    *,
+    query_string: bytes = b"",
+    headers: Sequence[tuple[bytes, bytes]] = (),
+    body: bytes = b"",
+) -> tuple[int, bytes]:
+    """Calls the app through the ASGI interface itself, which carries what no client library
+    sends (header bytes no library writes, a query string longer than any library allows)."""
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": "/graphql", "raw_path": b"/graphql", "query_string": b"",
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+        "scheme": "http", "path": "/graphql", "raw_path": b"/graphql", "query_string": query_string,
         "root_path": "", "client": ("203.0.113.7", 4711), "server": ("testserver", 80),
-        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
-                    (b"content-length", content_length)],
+        "headers": [(b"host", b"testserver"), *headers],
     }
     messages = iter([{"type": "http.request", "body": body, "more_body": False}])
     sent = []
@@ -107,7 +115,16 @@ async def status_of_raw_post(app, content_length: bytes) -> int:
         sent.append(message)
 
     await app(scope, receive, send)
-    return next(m["status"] for m in sent if m["type"] == "http.response.start")
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+
+
+async def status_of_raw_post(app, content_length: bytes) -> int:
+    status, _ = await raw_request(
+        app, "POST", body=b'{"query": "{ __typename }"}',
+        headers=[(b"content-type", b"application/json"), (b"content-length", content_length)],
+    )
+    return status
 
 
 @pytest.mark.parametrize(
@@ -167,3 +184,52 @@ async def test_an_operation_name_the_document_lacks_is_told_to_name_one_it_has(c
 
     assert response.status_code == 400
     assert "operationName" in response.json()["errors"][0]["message"]
+
+
+
+def nested_arrays(count: int) -> str:
+    return "[" * count + "]" * count
+
+
+def post_nesting(levels: int) -> str:
+    """A POST body whose JSON nests `levels` deep: the body, its variables, then arrays."""
+    return '{"query": "{ __typename }", "variables": {"x": ' + nested_arrays(levels - 2) + "}}"
+
+
+def get_variables_nesting(levels: int) -> str:
+    """A GET's `variables` nesting `levels` deep: the variables object, then arrays."""
+    return '{"x": ' + nested_arrays(levels - 1) + "}"
+
+
+@pytest.mark.parametrize("levels", [MAX_JSON_DEPTH + 1, 50_000])
+async def test_json_nested_too_deeply_is_refused_in_a_post_body(client, levels):
+    response = await client.http.post(
+        "/graphql", content=post_nesting(levels), headers={"Content-Type": "application/json"}
+    )
+
+    assert refused_as_invalid(response), response.text
+    assert response.json()["errors"][0]["message"] == NESTED_TOO_DEEPLY
+
+
+@pytest.mark.parametrize("levels", [MAX_JSON_DEPTH + 1, 50_000])
+async def test_json_nested_too_deeply_is_refused_in_a_gets_variables(app, levels):
+    query_string = urlencode({"query": "{ __typename }", "variables": get_variables_nesting(levels)})
+
+    status, body = await raw_request(
+        app, "GET", query_string=query_string.encode(), headers=[(b"accept", b"application/json")]
+    )
+
+    assert status == 400
+    [error] = json.loads(body)["errors"]
+    assert (error["message"], error["extensions"]) == (NESTED_TOO_DEEPLY, {"code": "INVALID"})
+
+
+async def test_json_nested_as_deeply_as_allowed_is_served(client):
+    post = await client.http.post(
+        "/graphql", content=post_nesting(MAX_JSON_DEPTH), headers={"Content-Type": "application/json"}
+    )
+    get = await client.http.get(
+        "/graphql", params={"query": "{ __typename }", "variables": get_variables_nesting(MAX_JSON_DEPTH)}
+    )
+
+    assert post.json() == get.json() == {"data": {"__typename": "Query"}}
