@@ -1,72 +1,41 @@
 """docs/codegen: partners' GraphQL Code Generator setup builds, maps the custom scalars, and type-checks.
 
-Needs Node.js >= 20 and npm. `npm ci` runs only when package-lock.json (or the node version)
-changed since the last install: a stamp inside node_modules remembers the lock it installed.
+Needs Node.js >= 20 and npm; `npm ci` runs only when package-lock.json (or the node version)
+changed since the last install (tests/npm_packages.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests import npm_packages
+
 ROOT = Path(__file__).resolve().parents[2]
 CODEGEN_DIR = ROOT / "docs" / "codegen"
-LOCK_FILE = CODEGEN_DIR / "package-lock.json"
-NODE_MODULES = CODEGEN_DIR / "node_modules"
-STAMP = NODE_MODULES / ".gatehouse-installed"
 GENERATED = CODEGEN_DIR / "generated" / "graphql.ts"
-MIN_NODE_MAJOR = 20
-
-NO_NODE = (
-    "node and npm not found on PATH: the docs/codegen check (GraphQL Code Generator + tsc) "
-    "DID NOT RUN. Install them with `apt-get install -y nodejs npm` (Node.js >= 20)."
-)
 
 
 def run(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        args,
-        cwd=CODEGEN_DIR,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return npm_packages.run_in(CODEGEN_DIR, *args, timeout=timeout)
 
 
 def assert_ok(result: subprocess.CompletedProcess[str]) -> None:
-    command = " ".join(result.args)
-    assert result.returncode == 0, (
-        f"`{command}` in docs/codegen exited {result.returncode}\n"
-        f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
-    )
+    npm_packages.assert_ok(result, CODEGEN_DIR)
 
 
 @pytest.fixture(scope="module")
 def node_modules() -> Path:
     """docs/codegen/node_modules installed from package-lock.json, reused while the lock is unchanged."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip(NO_NODE)
-    version = run("node", "--version").stdout.strip()
-    match = re.fullmatch(r"v(\d+)\.\d+\.\d+.*", version)
-    if match is None or int(match.group(1)) < MIN_NODE_MAJOR:
-        pytest.skip(
-            f"node {version or '(unknown version)'} is too old: the docs/codegen check DID NOT RUN. "
-            f"It needs Node.js >= {MIN_NODE_MAJOR} (e.g. `apt-get install -y nodejs npm` on Debian 13)."
-        )
-    wanted = f"{hashlib.sha256(LOCK_FILE.read_bytes()).hexdigest()} node {version}\n"
-    bins = [NODE_MODULES / ".bin" / name for name in ("graphql-codegen", "tsc")]
-    fresh = STAMP.is_file() and STAMP.read_text() == wanted and all(b.exists() for b in bins)
-    if not fresh:
-        assert_ok(run("npm", "ci", "--no-audit", "--no-fund", timeout=900))
-        STAMP.write_text(wanted)
-    return NODE_MODULES
+    return npm_packages.npm_installed(
+        CODEGEN_DIR,
+        needed=[".bin/graphql-codegen", ".bin/tsc"],
+        what="the docs/codegen check (GraphQL Code Generator + tsc)",
+    )
 
 
 @pytest.fixture(scope="module")
