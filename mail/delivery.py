@@ -4,6 +4,9 @@ Claiming takes the rows with `SELECT … FOR UPDATE SKIP LOCKED` (PostgreSQL;
 Tortoise leaves it out on SQLite) and moves each row's next attempt past a
 lease with a conditional UPDATE, so two deliverers never send one mail twice.
 A deliverer that dies mid-send leaves its rows to be retried once the lease ends.
+
+Each round first works out the due jobs it has work for (mail/jobs.py), claimed
+the same way, so the mails they queue go out in the same round.
 """
 
 from __future__ import annotations
@@ -11,14 +14,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import F
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from mail.backends import MailBackend, build_message
+from mail.jobs import JOBS, MailJob, work_out
 from mail.rendering import render
 from models import OutboxMessage, OutboxStatus
 
@@ -47,10 +52,18 @@ class DeliveryReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    # Jobs worked out into the mails they make (counted apart: a job is no mail).
+    worked_out: int = 0
 
     @property
     def handled(self) -> int:
-        return self.sent + self.retrying + self.failed
+        return self.sent + self.retrying + self.failed + self.worked_out
+
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.worked_out += other.worked_out
 
 
 def _describe(error: BaseException) -> str:
@@ -66,19 +79,34 @@ class Deliverer:
         policy: RetryPolicy | None = None,
         batch_size: int = 50,
         clock: Callable[[], datetime] = _utc_now,
+        jobs: Mapping[str, MailJob] | None = None,
     ) -> None:
         self.backend = backend
         self.sender = sender
         self.policy = policy or RetryPolicy()
         self.batch_size = batch_size
         self.clock = clock
+        # The work for each kind of job; a job without any here waits for a deliverer that has it.
+        self.jobs = dict(jobs or {})
+        if unknown := set(self.jobs) - JOBS:
+            raise ValueError(f"no such mail jobs: {', '.join(sorted(unknown))}")
 
     async def claim_due(self) -> list[OutboxMessage]:
+        """Due mails, never jobs, each leased to this deliverer."""
+        return await self._claim(OutboxMessage.exclude(template__in=sorted(JOBS)))
+
+    async def claim_due_jobs(self) -> list[OutboxMessage]:
+        """Due jobs that this deliverer has work for, each leased to it."""
+        if not self.jobs:
+            return []
+        return await self._claim(OutboxMessage.filter(template__in=sorted(self.jobs)))
+
+    async def _claim(self, rows: QuerySet[OutboxMessage]) -> list[OutboxMessage]:
         now = self.clock()
         claimed = []
         async with in_transaction():
             due = (
-                await OutboxMessage.filter(status=OutboxStatus.QUEUED, next_attempt_at__lte=now)
+                await rows.filter(status=OutboxStatus.QUEUED, next_attempt_at__lte=now)
                 .order_by("id")
                 .limit(self.batch_size)
                 .select_for_update(skip_locked=True)
@@ -92,9 +120,27 @@ class Deliverer:
                     claimed.append(row)
         return claimed
 
-    async def deliver_due(self) -> DeliveryReport:
-        """Send one batch of due mail; returns what became of it."""
+    async def work_out_due_jobs(self) -> DeliveryReport:
+        """Work out one batch of due jobs into the mails they make (sending none)."""
         report = DeliveryReport()
+        for job in await self.claim_due_jobs():
+            try:
+                done = await work_out(job, self.jobs[job.template])
+            except Exception as error:  # rolled back: nothing of it happened, so try again later
+                logger.exception("Mail job %s (%s) failed", job.id, job.template)
+                if await self._failed_attempt(job, error):
+                    report.failed += 1
+                else:
+                    report.retrying += 1
+                continue
+            if done:
+                report.worked_out += 1
+        return report
+
+    async def deliver_due(self) -> DeliveryReport:
+        """Work out one batch of due jobs, then send one batch of due mail; returns what
+        became of them."""
+        report = await self.work_out_due_jobs()
         for row in await self.claim_due():
             try:
                 mail = render(row.template, row.language, row.context)
@@ -110,18 +156,9 @@ class Deliverer:
             try:
                 await self.backend.send(message)
             except Exception as error:  # the server is down, refuses, times out: try later
-                if row.attempts >= self.policy.max_attempts:
-                    logger.error(
-                        "Mail %s (%s) failed %s times, giving up: %s",
-                        row.id, row.template, row.attempts, _describe(error),
-                    )
-                    await self._give_up(row, error)
+                if await self._failed_attempt(row, error):
                     report.failed += 1
                 else:
-                    await OutboxMessage.filter(id=row.id).update(
-                        next_attempt_at=self.clock() + self.policy.delay_after(row.attempts),
-                        last_error=_describe(error),
-                    )
                     report.retrying += 1
                 continue
             await OutboxMessage.filter(id=row.id).update(
@@ -130,6 +167,22 @@ class Deliverer:
             await _forget_if_asked(row)
             report.sent += 1
         return report
+
+    async def _failed_attempt(self, row: OutboxMessage, error: BaseException) -> bool:
+        """Schedules the next attempt after the back-off, or gives up after the last one;
+        True when it gave up."""
+        if row.attempts >= self.policy.max_attempts:
+            logger.error(
+                "Mail %s (%s) failed %s times, giving up: %s",
+                row.id, row.template, row.attempts, _describe(error),
+            )
+            await self._give_up(row, error)
+            return True
+        await OutboxMessage.filter(id=row.id).update(
+            next_attempt_at=self.clock() + self.policy.delay_after(row.attempts),
+            last_error=_describe(error),
+        )
+        return False
 
     async def _give_up(self, row: OutboxMessage, error: BaseException) -> None:
         await OutboxMessage.filter(id=row.id).update(
@@ -142,9 +195,16 @@ class Deliverer:
         total = DeliveryReport()
         while True:
             report = await self.deliver_due()
-            total.sent += report.sent
-            total.retrying += report.retrying
-            total.failed += report.failed
+            total.add(report)
+            if report.handled == 0:
+                return total
+
+    async def work_out_all_due_jobs(self) -> DeliveryReport:
+        """Batches of jobs until none is due, sending nothing (for tests that read the mails)."""
+        total = DeliveryReport()
+        while True:
+            report = await self.work_out_due_jobs()
+            total.add(report)
             if report.handled == 0:
                 return total
 

@@ -1,7 +1,8 @@
 """The outbox: a mail is a row written in the same transaction as the change it tells of.
 
 A use case that rolls back leaves no row, so nothing is sent by mistake; a mail
-server that is down delays the row's delivery but loses nothing.
+server that is down delays the row's delivery but loses nothing. A job
+(mail/jobs.py) is a row too: the request for mail the delivery loop works out later.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from mail.jobs import JOBS
 from models import OutboxMessage, OutboxStatus, RegistrationRequest
 
 
@@ -41,4 +43,22 @@ async def enqueue(
         status=OutboxStatus.QUEUED,
         next_attempt_at=now,
         registration_request=about_request,
+    )
+
+
+async def enqueue_job(job: str, *, recipient: str, context: dict[str, Any], now: datetime) -> OutboxMessage:
+    """Queue `job` (one of mail.jobs.JOBS) for the delivery loop to work out; call inside the
+    use case's transaction. `context` must be JSON and hold no link or token: staff list the
+    row until it is worked out, and a worked-out job row is deleted."""
+    if job not in JOBS:
+        raise ValueError(f"unknown mail job {job!r}")
+    return await OutboxMessage.create(
+        message_id=uuid.uuid4().hex,
+        recipient=recipient,
+        template=job,
+        # A job is written in no language; the mails it makes are, in each user's.
+        language="",
+        context=context,
+        status=OutboxStatus.QUEUED,
+        next_attempt_at=now,
     )

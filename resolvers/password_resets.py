@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise.transactions import in_transaction
 
 from auth import one_time_tokens
 from auth.sessions import end_sessions_of, start_session
 from auth.viewer import Caller, Viewer
-from mail.outbox import enqueue
-from models import ShopUser, TokenPurpose
+from mail.jobs import PASSWORD_RESET_REQUESTED
+from mail.outbox import enqueue, enqueue_job
+from models import ContactPerson, OutboxMessage, ShopUser, TokenPurpose
 from models.normalise import normalise_email
 from resolvers import audit
+from resolvers import validation as check
 from resolvers.invitations import checked_link, invalid_token, send_invitation
 from resolvers.links import password_reset_url
 from resolvers.runtime import Runtime
@@ -18,30 +22,72 @@ from resolvers.sessions import SignedIn
 from resolvers.shop_users import users_with_email
 from resolvers.shops import shop_by_handle
 
+# Who the audit log names for the mails a reset request makes: the delivery loop makes them.
+MAIL_DELIVERY = Caller.system("mail delivery")
+
 
 async def request_password_reset(runtime: Runtime, caller: Caller, shop_handle: str, email: str) -> None:
-    """Mails a reset link to each matching user; answers the same whether or not any matched.
+    """Queues the request and answers, the same work whether or not any user has the email.
 
-    A user who never set a password gets a fresh invitation instead, which is
-    what they are missing; an excluded user gets nothing (no side door).
+    The request counts against the rate limits, writes one audit event and one job
+    row, with the same statements for every email, so neither the answer nor its
+    time tells a stranger which emails have accounts. The delivery loop works the
+    job out after the answer has gone (`work_out_reset_request`).
     """
     address = normalise_email(email.strip()) or ""
     await runtime.limit(
         "requestPasswordReset", caller.client_address, f"{shop_handle[:64]}:{address[:254]}"
     )
     shop = await shop_by_handle(shop_handle)
-    now = runtime.now()
-    users = [user for user in await users_with_email(shop.id, address) if not user.is_excluded_at(now)]
     async with in_transaction():
-        for user in users:
-            # The address asked for is the one that matched: the contact's, or the username.
-            if user.password_hash is None:
-                await send_invitation(runtime, user, shop, user.contact, recipient=address)
-            else:
-                await _send_reset_link(runtime, user, address)
+        await enqueue_job(
+            PASSWORD_RESET_REQUESTED,
+            recipient=_storable_address(address),
+            context=_job_context(shop.id, address),
+            now=runtime.now(),
+        )
+        # Whom it matched is recorded when the job is worked out: here it is not known yet.
         await audit.record(
-            caller, "customer.password_reset_requested", users[0] if users else None,
-            shop=shop.handle, email=address[:254], matched=len(users),
+            caller, "customer.password_reset_requested", shop=shop.handle, email=address[:254]
+        )
+
+
+def _job_context(shop_id: int, address: str) -> dict[str, Any]:
+    """The job's context: the shop and the address, or None for one no user can have (too
+    long for the column, or holding NUL, which PostgreSQL's jsonb cannot store)."""
+    fits = check.fits_column(ContactPerson, "email", address)
+    return {"shop_id": shop_id, "email": address if fits else None}
+
+
+def _storable_address(address: str) -> str:
+    return address[:254].replace("\x00", "\ufffd")
+
+
+async def work_out_reset_request(runtime: Runtime, job: OutboxMessage) -> None:
+    """Mails each matching user a reset link, in the language of each; called by the delivery
+    loop inside the job's transaction.
+
+    A user who never set a password gets a fresh invitation instead, which is
+    what they are missing; an excluded user (now, when the job is worked out)
+    gets nothing (no side door). Each mail is audited; an email that matched no
+    one leaves no trace but the request's own event.
+    """
+    address: str | None = job.context["email"]
+    if address is None:
+        return
+    now = runtime.now()
+    users = await users_with_email(job.context["shop_id"], address)
+    for user in (user for user in users if not user.is_excluded_at(now)):
+        # The address asked for is the one that matched: the contact's, or the username.
+        if user.password_hash is None:
+            await send_invitation(runtime, user, user.shop, user.contact, recipient=address)
+            mail = "invitation"
+        else:
+            await _send_reset_link(runtime, user, address)
+            mail = "password_reset"
+        await audit.record(
+            MAIL_DELIVERY, "customer.password_reset_mailed", user,
+            shop=user.shop.handle, email=address, mail=mail,
         )
 
 

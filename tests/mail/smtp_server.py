@@ -12,7 +12,9 @@ from aiosmtpd.controller import Controller
 
 from mail.backends import SmtpBackend
 from mail.delivery import Deliverer
+from resolvers.mail_jobs import mail_jobs
 from tests.pg_cluster import free_port
+from tests.use_cases import cheap_runtime
 
 
 @dataclass
@@ -47,7 +49,8 @@ class SmtpServer:
 async def deliver(smtp: SmtpServer) -> None:
     """What the delivery loop of `serve` does: send what the outbox holds to a real SMTP server."""
     backend = SmtpBackend("127.0.0.1", smtp.port, timeout=5)
-    await Deliverer(backend, "shop@flora.test", clock=a_second_ahead).deliver_all_due()
+    jobs = mail_jobs(cheap_runtime())
+    await Deliverer(backend, "shop@flora.test", clock=a_second_ahead, jobs=jobs).deliver_all_due()
 
 
 def a_second_ahead() -> datetime:
