@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run demo-reset test lint bench schema clean
+.PHONY: run graphiql-assets demo-reset test lint bench schema clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -22,8 +22,21 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(TEST_STAMP) $(RUN_STAMP)
 
+# GraphiQL's browser files are npm packages (server/graphiql/package-lock.json), installed again
+# when the lock is newer than the last install. Without npm, /graphql shows a fallback page.
+GRAPHIQL_DIR := server/graphiql
+GRAPHIQL_INSTALLED := $(GRAPHIQL_DIR)/node_modules/.package-lock.json
+
+graphiql-assets:
+	@if ! command -v npm >/dev/null; then \
+		echo "npm not found: GraphiQL is not installed, /graphql shows a fallback page (apt-get install -y nodejs npm, then make run again)"; \
+	elif [ ! -f $(GRAPHIQL_INSTALLED) ] || [ $(GRAPHIQL_DIR)/package-lock.json -nt $(GRAPHIQL_INSTALLED) ]; then \
+		(cd $(GRAPHIQL_DIR) && npm ci --no-audit --no-fund --loglevel=error) || \
+			echo "npm ci failed in $(GRAPHIQL_DIR): /graphql shows a fallback page until it succeeds"; \
+	fi
+
 # The demo needs no phone and no https: debug (GraphiQL) on, cookies over plain http.
-run: $(RUN_STAMP)
+run: $(RUN_STAMP) graphiql-assets
 	GATEHOUSE_DEBUG=$${GATEHOUSE_DEBUG:-1} GATEHOUSE_COOKIE_SECURE=$${GATEHOUSE_COOKIE_SECURE:-0} \
 		$(BIN)/gatehouse serve --demo
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import api, import_debtors
+from bench import api, import_debtors, query_cost, reset_timing
 
 
 def main() -> None:
@@ -12,6 +12,10 @@ def main() -> None:
     api.main(quick)
     print()
     import_debtors.main([])
+    print()
+    reset_timing.main(quick)
+    print()
+    query_cost.main(quick)
 
 
 if __name__ == "__main__":

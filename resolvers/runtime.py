@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from auth.passwords import PasswordHasher
 from auth.rate_limits import RateLimiter
 from resolvers.errors import rate_limited
+from resolvers.events import Unobserved, UseCaseEvents
 
 
 def utc_now() -> datetime:
@@ -27,6 +28,8 @@ class Runtime:
     admin_url: str | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
     rate_limits: RateLimiter = field(default_factory=lambda: RateLimiter(spec="off"))
+    # Told of failed sign-ins and rate-limit refusals (the server counts them for /metrics).
+    events: UseCaseEvents = field(default_factory=Unobserved)
 
     def dashboard_url(self, path: str) -> str | None:
         """The dashboard's address for `path`, or None when no dashboard is configured."""
@@ -39,6 +42,7 @@ class Runtime:
         """Counts one attempt of `operation` by each subject; RATE_LIMITED when one is over."""
         exceeded = await self.rate_limits.hit(operation, *subjects)
         if exceeded is not None:
+            self.events.rate_limited(operation)
             raise rate_limited(exceeded.retry_after_seconds)
 
 

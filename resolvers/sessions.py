@@ -12,6 +12,7 @@ from models import ActorKind, AdminUser, Shop, ShopUser
 from models.normalise import normalise_email, username_key
 from resolvers import audit
 from resolvers.errors import ErrorCode, Problems, UserInputError
+from resolvers.events import SignInKind
 from resolvers.passwords import hash_new_password, password_length, refuse_overlong_password
 from resolvers.runtime import Runtime
 from resolvers.validation import fits_column
@@ -41,6 +42,7 @@ async def admin_login(runtime: Runtime, caller: Caller, email: str, password: st
             caller, "admin.login_failed", admin,
             actor_kind=ActorKind.ANONYMOUS, actor_label=email[:254],
         )
+        runtime.events.sign_in_failed(SignInKind.STAFF)
         raise UserInputError.of(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)
     now = runtime.now()
     async with in_transaction():
@@ -78,6 +80,7 @@ async def login(
             caller, "customer.login_failed", shop_user,
             actor_kind=ActorKind.ANONYMOUS, actor_label=username[:254], shop=shop_handle[:64],
         )
+        runtime.events.sign_in_failed(SignInKind.CUSTOMER)
         raise UserInputError.of(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)
     now = runtime.now()
     if shop_user.is_excluded_at(now):

@@ -1,9 +1,10 @@
-"""The Starlette application: /graphql, /health, and the lifespan that opens the database."""
+"""The Starlette application: /graphql, /health, /ready, and the lifespan that opens the database."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from cross_web import HTTPException
@@ -13,7 +14,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
 
 from auth.passwords import PasswordHasher
@@ -22,9 +22,16 @@ from auth.sessions import viewer_for_token
 from resolvers.runtime import Runtime
 from schema import schema
 from schema.context import Context, CookiePolicy
+from server import metrics
 from server.background import background_work
 from server.cors import cross_origin
-from server.database import database
+from server.database import connection_name, database
+from server.graphiql import NODE_MODULES, GraphiQLSite
+from server.log_format import JSON
+from server.observed_requests import ObservedGraphQL, ObservedRequests
+from server.outage import AnswerOutages
+from server.proxies import forwarded_client
+from server.readiness import readiness_endpoint, readiness_probes
 from server.request_hygiene import (
     BodySizeLimit,
     UnreadableRequest,
@@ -32,6 +39,8 @@ from server.request_hygiene import (
     refused_http_request,
 )
 from server.request_ids import RequestIdMiddleware
+from server.request_limit import RequestLimit
+from server.security_headers import SecurityHeaders
 from server.settings import Settings
 
 
@@ -48,6 +57,7 @@ def build_runtime(settings: Settings) -> Runtime:
         public_url=settings.public_url,
         admin_url=settings.admin_url,
         rate_limits=RateLimiter(settings.rate_limit_storage, settings.rate_limits),
+        events=metrics.USE_CASE_EVENTS,
     )
 
 
@@ -56,14 +66,23 @@ def bearer_token(request: Request) -> str | None:
     return credentials.strip() or None if scheme.lower() == "bearer" else None
 
 
-class GatehouseGraphQL(GraphQL[Context, None]):
-    def __init__(self, runtime: Runtime, cookie: CookiePolicy, *, debug: bool) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if debug else None)
+class GatehouseGraphQL(ObservedGraphQL):
+    def __init__(
+        self, runtime: Runtime, cookie: CookiePolicy, *, graphiql: GraphiQLSite | None
+    ) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+        self.graphiql = graphiql
         self.runtime = runtime
         self.cookie = cookie
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_request_json(data)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Gatehouse's own page, its files served from here: Strawberry's loads them from a CDN.
+        if self.graphiql is None:
+            raise HTTPException(404, "Not Found")
+        return self.graphiql.page()
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
@@ -90,11 +109,17 @@ class GatehouseGraphQL(GraphQL[Context, None]):
         )
 
 
-def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    manage_database: bool = True,
+    graphiql_node_modules: Path = NODE_MODULES,
+) -> Starlette:
     """The application for `settings`.
 
     `manage_database=False` leaves opening the database to the caller (the
-    tests open one per test, in their own task).
+    tests open one per test, in their own task). In debug mode GraphiQL's npm
+    files are read from `graphiql_node_modules` (see server/graphiql.py).
     """
     settings = settings or Settings.from_environ()
     runtime = build_runtime(settings)
@@ -103,7 +128,11 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         secure=settings.cookie_secure,
         max_age_seconds=int(settings.session_lifetime.total_seconds()),
     )
-    graphql = GatehouseGraphQL(runtime, cookie, debug=settings.debug)
+    graphiql = (
+        GraphiQLSite.load(graphiql_node_modules, f"{settings.public_url}/graphql")
+        if settings.debug else None
+    )
+    graphql = GatehouseGraphQL(runtime, cookie, graphiql=graphiql)
 
     async def health(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -113,14 +142,26 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         if not manage_database:
             yield
             return
-        async with database(settings.database_url), background_work(settings, runtime):
+        async with (
+            database(settings.database_url), background_work(settings, runtime), metrics.worker_lifetime()
+        ):
             yield
 
-    # Outermost first. The body limit sits inside CORS, so its refusal reaches a storefront
-    # on another origin with the CORS headers it needs to read it.
+    # Outermost first. The client address is settled before anything counts or logs it; the
+    # security headers reach every answer, refusals and internal errors included. The body
+    # limit sits inside CORS, so its refusal reaches a storefront on another origin with the
+    # CORS headers it needs to read it.
     middleware = [
+        forwarded_client(settings.trusted_proxies),
+        Middleware(SecurityHeaders, strict_transport_security=settings.cookie_secure),
         Middleware(RequestIdMiddleware),
-        cross_origin(settings.cors_origins),
+        # Times and counts every answer, refusals of the middleware below included.
+        Middleware(ObservedRequests, access_log=settings.log_format == JSON),
+        cross_origin(settings.cors_origins, settings.public_url),
+        # Inside CORS, so a storefront can read its 429; first after it, so a flood costs little.
+        Middleware(RequestLimit, runtime=runtime),
+        # Inside CORS and the request id, outside all that may meet an outage: a 503 for it.
+        Middleware(AnswerOutages),
         Middleware(BodySizeLimit),
     ]
     app = Starlette(
@@ -128,7 +169,16 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         routes=[
             # Every method reaches the view, so a PUT is refused in GraphQL's shape too.
             Route("/graphql", graphql),
+            *(graphiql.routes() if graphiql else ()),
             Route("/health", health, methods=["GET"]),
+            *metrics.metrics_routes(settings.metrics_token),
+            Route(
+                "/ready",
+                readiness_endpoint(
+                    readiness_probes(connection_name(settings.database_url), runtime.rate_limits)
+                ),
+                methods=["GET"],
+            ),
         ],
         middleware=middleware,
         lifespan=lifespan,

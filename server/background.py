@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 from mail.backends import ConsoleBackend, MailBackend, SmtpBackend
 from mail.delivery import Deliverer
+from resolvers.mail_jobs import mail_jobs
 from resolvers.reminders import send_reminder_digests
 from resolvers.runtime import Runtime
 from server.settings import Settings
@@ -33,7 +34,7 @@ def mail_backend(settings: Settings) -> MailBackend:
 
 
 def deliverer(settings: Settings, runtime: Runtime) -> Deliverer:
-    return Deliverer(mail_backend(settings), settings.mail_from, clock=runtime.now)
+    return Deliverer(mail_backend(settings), settings.mail_from, clock=runtime.now, jobs=mail_jobs(runtime))
 
 
 async def _remind_periodically(runtime: Runtime, stop: asyncio.Event) -> None:

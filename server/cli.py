@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
@@ -19,7 +18,12 @@ from resolvers.reminders import send_reminder_digests
 from server import demo
 from server.app import build_runtime
 from server.background import deliverer
+from server.cors import CorsOriginsError, listed_origins
 from server.database import apply_migrations, database, empty_every_table
+from server.log_format import JSON, UnknownLogFormat, configure_logging, log_format_of, logging_config
+from server.metrics import count_across_workers
+from server.proxies import TrustedProxiesError, trusted_proxies
+from server.rate_limit_storage import RateLimitsUnusable, verify_rate_limits
 from server.settings import Settings
 
 T = TypeVar("T")
@@ -46,8 +50,10 @@ def _refused(error: UserInputError) -> click.ClickException:
 @click.group()
 def main() -> None:
     """Gatehouse: customer accounts of wholesale web shops, over GraphQL."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("tortoise").setLevel(logging.WARNING)
+    try:
+        configure_logging(log_format_of())
+    except UnknownLogFormat as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command()
@@ -63,20 +69,33 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
     import uvicorn
 
     settings = Settings.from_environ()
+    try:  # one clear line now, not a traceback from every worker later
+        listed_origins(settings.cors_origins)
+        trusted_proxies(settings.trusted_proxies)
+        verify_rate_limits(settings, workers)
+    except (CorsOriginsError, TrustedProxiesError, RateLimitsUnusable) as error:
+        raise click.ClickException(str(error)) from None
     if settings.database_url.startswith("sqlite"):
         applied = asyncio.run(apply_migrations(settings.database_url))
         if applied:
             click.echo(f"Applied migrations: {', '.join(applied)}")
     if with_demo:
         _offer_demo(settings, f"http://{host}:{port}")
+    count_across_workers(workers)
     uvicorn.run(
         "server.app:create_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # The application itself reads the forwarding headers (server/proxies.py), and its
+        # answers name no server software.
+        proxy_headers=False,
+        server_header=False,
         log_level="debug" if settings.debug else "info",
+        # The same log format in every worker; in json, Gatehouse writes the access lines.
+        log_config=logging_config(settings.log_format),
+        access_log=settings.log_format != JSON,
     )
 
 

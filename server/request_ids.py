@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from auth.error_codes import GraphQLErrorCode
 from schema.masking import INTERNAL_MESSAGE
+from server.log_format import REQUEST_ID
 
 logger = logging.getLogger("gatehouse.errors")
 
@@ -41,6 +42,7 @@ class RequestIdMiddleware:
             return
         request_id = uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        logged_as = REQUEST_ID.set(request_id)  # every log line of this request names it
         response_started = False
 
         async def send_with_id(message: Message) -> None:
@@ -61,3 +63,5 @@ class RequestIdMiddleware:
                 raise
             response = JSONResponse(internal_error_body(request_id), status_code=500)
             await response(scope, receive, send_with_id)
+        finally:
+            REQUEST_ID.reset(logged_as)

@@ -17,6 +17,12 @@ from server.database import apply_migrations, database, empty_every_table
 from server.settings import Settings
 from tests.mail.smtp_server import SmtpServer
 from tests.pg_cluster import PostgresCluster, find_bindir
+from tests.redis_server import (  # the Redis fixtures, for every test folder
+    own_redis,  # noqa: F401
+    redis_server,  # noqa: F401
+    redis_url,  # noqa: F401
+    report_skipped,
+)
 
 NO_POSTGRES = (
     "PostgreSQL binaries not found (looked in /usr/lib/postgresql/*/bin and on PATH): "
@@ -136,6 +142,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if any(NO_POSTGRES in str(report.longrepr) for report in skipped):
         terminalreporter.write_sep("!", "PostgreSQL tests were SKIPPED", red=True, bold=True)
         terminalreporter.write_line(NO_POSTGRES, red=True)
+    report_skipped(terminalreporter)
 
 
 @pytest.fixture

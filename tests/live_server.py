@@ -28,10 +28,13 @@ class LiveServer:
         *,
         smtp_port: int | None = None,
         environment: dict[str, str] | None = None,
+        stderr_path: Path | None = None,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
+        # Where standard error goes when it must be read apart from standard output.
+        self.stderr_path = stderr_path
         self.environment = {
             **os.environ,
             "GATEHOUSE_DATABASE_URL": database_url,
@@ -58,7 +61,8 @@ class LiveServer:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [GATEHOUSE, "serve", "--port", str(self.port), *options],
-            env=self.environment, stdout=log, stderr=subprocess.STDOUT,
+            env=self.environment, stdout=log,
+            stderr=self.stderr_path.open("ab") if self.stderr_path else subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
