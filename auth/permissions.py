@@ -44,6 +44,12 @@ class IsStaff(BasePermission):
         return viewer is not None and viewer.is_staff
 
 
+def staff_only() -> list[type[BasePermission]]:
+    """What every staff-only field lists: anonymous callers hear UNAUTHENTICATED first, then
+    customers FORBIDDEN. A fresh list each time, so no field shares one another could change."""
+    return [IsSignedIn, IsStaff]
+
+
 class PasswordChangeNotPending(BasePermission):
     """A customer whose password was typed by staff may do nothing else until they change it.
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import IsSignedIn, IsStaff
+from auth.permissions import staff_only
 from resolvers import debtors
 from schema.context import GatehouseInfo
 from schema.customers import ContactPerson, Debtor
@@ -118,7 +118,7 @@ class ContactPersonPayload:
 @strawberry.type
 class DebtorMutations:
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff], description="Add a customer company (staff only)."
+        permission_classes=staff_only(), description="Add a customer company (staff only)."
     )
     @refusals_as(DebtorPayload)
     async def create_debtor(
@@ -128,7 +128,7 @@ class DebtorMutations:
         return DebtorPayload(debtor=Debtor.from_model(debtor))
 
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="Change a debtor's fields (staff only); an unknown id is NOT_FOUND at [\"id\"].",
     )
     @refusals_as(DebtorPayload)
@@ -141,7 +141,7 @@ class DebtorMutations:
         return DebtorPayload(debtor=Debtor.from_model(debtor))
 
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="Add a person to a debtor (staff only); an unknown debtor is NOT_FOUND at "
         "[\"debtorId\"].",
     )
@@ -157,7 +157,7 @@ class DebtorMutations:
         return ContactPersonPayload(contact_person=ContactPerson.from_model(contact))
 
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="Change a contact person's fields (staff only); an unknown id is NOT_FOUND at [\"id\"].",
     )
     @refusals_as(ContactPersonPayload)

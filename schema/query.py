@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import IsSignedIn, IsStaff, PasswordChangeNotPending
+from auth.permissions import PasswordChangeNotPending, staff_only
 from models import OutboxStatus, RegistrationStatus, ShopUserStatus
 from resolvers import audit, debtors, outbox, registration_fields, registrations, shop_users, shops
 from resolvers.debtors import MAX_SEARCH_LENGTH
@@ -73,7 +73,7 @@ class Query:
         return RegistrationForm.from_value(await registration_fields.registration_form(shop))
 
     @strawberry.field(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="Registration requests, newest first (staff only).",
     )
     @refusals_as_errors
@@ -90,12 +90,12 @@ class Query:
         page = await registrations.search_registration_requests(shop, status, search, first, after)
         return connection(page, RegistrationRequest.from_model)
 
-    @strawberry.field(permission_classes=[IsSignedIn, IsStaff], description="All shops (staff only).")
+    @strawberry.field(permission_classes=staff_only(), description="All shops (staff only).")
     async def shops(self) -> list[Shop]:
         return [Shop.from_model(shop) for shop in await shops.list_shops()]
 
     @strawberry.field(
-        permission_classes=[IsSignedIn, IsStaff], description="Debtors, newest first (staff only)."
+        permission_classes=staff_only(), description="Debtors, newest first (staff only)."
     )
     @refusals_as_errors
     async def debtors(
@@ -107,7 +107,7 @@ class Query:
         return connection(await debtors.search_debtors(search, first, after), Debtor.from_model)
 
     @strawberry.field(
-        permission_classes=[IsSignedIn, IsStaff], description="Shop users, newest first (staff only)."
+        permission_classes=staff_only(), description="Shop users, newest first (staff only)."
     )
     @refusals_as_errors
     async def shop_users(
@@ -131,7 +131,7 @@ class Query:
         return connection(page, ShopUser.from_model)
 
     @strawberry.field(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="The audit log of staff actions and sign-ins, newest first (staff only).",
     )
     @refusals_as_errors
@@ -139,7 +139,7 @@ class Query:
         return connection(await audit.audit_events(first, after), AuditEvent.from_model)
 
     @strawberry.field(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="Mail queued, sent and failed, newest first (staff only).",
     )
     @refusals_as_errors

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import IsSignedIn, IsStaff
+from auth.permissions import staff_only
 from resolvers import registration_fields
 from resolvers.registration_fields import MAX_FIELDS
 from schema.context import GatehouseInfo
@@ -85,7 +85,7 @@ def _field_pk(value: strawberry.ID) -> int | None:
 @strawberry.type
 class RegistrationFieldMutations:
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff], description="Add a question to a shop's form (staff only)."
+        permission_classes=staff_only(), description="Add a question to a shop's form (staff only)."
     )
     @refusals_as(RegistrationFieldPayload)
     async def create_registration_field(
@@ -97,7 +97,7 @@ class RegistrationFieldMutations:
         return RegistrationFieldPayload(registration_field=RegistrationField.from_model(field))
 
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff], description="Relabel or move a question (staff only)."
+        permission_classes=staff_only(), description="Relabel or move a question (staff only)."
     )
     @refusals_as(RegistrationFieldPayload)
     async def update_registration_field(
@@ -109,7 +109,7 @@ class RegistrationFieldMutations:
         return RegistrationFieldPayload(registration_field=RegistrationField.from_model(field))
 
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="Remove a question (staff only); answers already given stay as they were.",
     )
     @refusals_as(DeleteRegistrationFieldPayload)
@@ -120,7 +120,7 @@ class RegistrationFieldMutations:
         return DeleteRegistrationFieldPayload(deleted_id=global_id("RegistrationField", pk))
 
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="Put a form's questions in a new order (staff only).",
     )
     @refusals_as(RegistrationFieldsPayload)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import IsSignedIn, IsStaff
+from auth.permissions import staff_only
 from resolvers import registrations
 from resolvers.registrations import MAX_ANSWER_LENGTH, MAX_BULK
 from schema.context import GatehouseInfo
@@ -170,7 +170,7 @@ class RegistrationMutations:
         )
 
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="Approve requests that are PENDING or REJECTED (staff only): link or make the "
         "debtor and contact person, make an INVITED user and mail the invitation. Each id "
         "succeeds or fails on its own; approving twice, even at once, makes one account.",
@@ -190,7 +190,7 @@ class RegistrationMutations:
         )
 
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="Reject PENDING requests (staff only); they are kept, with the reason, and "
         "the applicants are mailed unless the call or the shop says not to. Each id succeeds or "
         "fails on its own.",
@@ -208,7 +208,7 @@ class RegistrationMutations:
         )
 
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="Delete requests for good, in any status (staff only); only the audit log "
         "keeps a trace. Each id succeeds or fails on its own.",
     )

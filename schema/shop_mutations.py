@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import IsSignedIn, IsStaff
+from auth.permissions import staff_only
 from resolvers import shops
 from schema.context import GatehouseInfo
 from schema.errors import refusals_as
@@ -17,7 +17,7 @@ from schema.shops import CreateShopInput, Shop, ShopPayload, UpdateShopSettingsI
 @strawberry.type
 class ShopMutations:
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="Open a new shop (staff only); a taken handle is INVALID at [\"handle\"].",
     )
     @refusals_as(ShopPayload)
@@ -26,7 +26,7 @@ class ShopMutations:
         return ShopPayload(shop=Shop.from_model(shop))
 
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="Change a shop's settings (staff only); the settings left out keep their values.",
     )
     @refusals_as(ShopPayload)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import IsSignedIn, IsStaff
+from auth.permissions import staff_only
 from resolvers import shop_users
 from schema.context import GatehouseInfo
 from schema.customers import ShopUser
@@ -103,7 +103,7 @@ class SetExclusionPayload:
 @strawberry.type
 class ShopUserMutations:
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="Give a contact person a login to a shop (staff only): with a first password "
         "typed twice, or with sendInvitation for a set-password link by mail.",
     )
@@ -126,7 +126,7 @@ class ShopUserMutations:
         return CreateShopUserPayload(shop_user=ShopUser.from_model(shop_user))
 
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="Mail a new invitation link to a user who has not set a password (staff only); "
         "the link sent before stops working. An excluded user: ACCOUNT_EXCLUDED.",
     )
@@ -141,7 +141,7 @@ class ShopUserMutations:
         return ResendInvitationPayload(shop_user=ShopUser.from_model(shop_user))
 
     @strawberry.mutation(
-        permission_classes=[IsSignedIn, IsStaff],
+        permission_classes=staff_only(),
         description="Exclude a user (staff only; its sessions and mailed links end at once) or "
         "readmit it. A user whose mayBeExcluded is false: NOT_EXCLUDABLE.",
     )

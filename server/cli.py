@@ -266,7 +266,7 @@ def load_demo(reset: bool, yes: bool) -> None:
             "The database holds data already; demo data goes only into an empty one "
             "(`gatehouse demo --reset` empties it first)."
         )
-    click.echo(demo.sign_in_help(settings.public_url))
+    click.echo(demo.sign_in_help(settings.public_url, graphiql=settings.debug))
 
 
 def _shown_url(database_url: str) -> str:
@@ -286,6 +286,6 @@ def _offer_demo(settings: Settings, url: str) -> None:
         return await demo.has_demo()
 
     if _run(settings, work):
-        click.echo(demo.sign_in_help(url))
+        click.echo(demo.sign_in_help(url, graphiql=settings.debug))
     else:
         click.echo("The database holds data of its own, so no demo was loaded.")

@@ -145,7 +145,7 @@ async def load_demo(runtime: Runtime) -> None:
             )
 
 
-def sign_in_help(url: str) -> str:
+def sign_in_help(url: str, *, graphiql: bool) -> str:
     """How to sign in to the demo, printed at every start that serves it."""
     customers = [
         f'    login(input: {{shop: "{c.shop}", username: "{c.email}", password: "{CUSTOMER_PASSWORD}"}})'
@@ -153,7 +153,9 @@ def sign_in_help(url: str) -> str:
     ]
     return "\n".join(
         [
-            f"Gatehouse demo. GraphiQL: {url}/graphql",
+            f"Gatehouse demo. GraphiQL: {url}/graphql"
+            if graphiql
+            else f"Gatehouse demo. GraphQL: POST {url}/graphql (GraphiQL needs GATEHOUSE_DEBUG=1)",
             "  staff:",
             f'    adminLogin(input: {{email: "{ADMIN_EMAIL}", password: "{ADMIN_PASSWORD}"}})',
             "  customers:",

@@ -208,3 +208,19 @@ async def test_viewer_with_a_real_token_names_the_caller(client):
     assert (await client.data(VIEWER, token=customer))["viewer"] == {
         "__typename": "ShopUser", "username": "anna"
     }
+
+
+def test_every_staff_only_field_tells_anonymous_callers_to_sign_in_first():
+    from auth.permissions import IsSignedIn, IsStaff
+    from schema import schema
+
+    checked = []
+    for root in ("Query", "Mutation"):
+        definition = schema.get_type_by_name(root)
+        assert definition is not None
+        for field in definition.fields:  # type: ignore[union-attr]
+            classes = list(field.permission_classes)
+            if IsStaff in classes:
+                checked.append(field.name)
+                assert IsSignedIn in classes[: classes.index(IsStaff)], field.name
+    assert len(checked) >= 20  # the staff fields were really found

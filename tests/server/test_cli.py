@@ -266,3 +266,12 @@ def test_send_mail_once_delivers_what_is_queued_and_remind_reports_nothing_due(t
     assert "Sent 0," in second.output, second.output
     assert remind.exit_code == 0
     assert "No digest due." in remind.output
+
+
+def test_demo_points_at_graphiql_only_where_debug_serves_it(gatehouse):
+    without = gatehouse("demo")
+    again = gatehouse("demo", "--reset", "--yes", GATEHOUSE_DEBUG="1")
+
+    assert "GraphiQL needs GATEHOUSE_DEBUG=1" in without.output
+    assert "GraphiQL: http" not in without.output
+    assert "GraphiQL: http" in again.output
