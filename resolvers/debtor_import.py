@@ -122,9 +122,13 @@ def _contact_values(
     given = {name: cells[column] for column, name in CONTACT_COLUMNS.items() if column in cells}
     if not any(given.values()):
         return None
-    values: dict[str, Any] = {name: text or None for name, text in given.items()}
-    values.setdefault("first_name", None)
-    values.setdefault("last_name", None)
+    # In the columns' order, so problems are told as the file reads; the names are asked for
+    # even when their columns are missing, since a contact person needs them.
+    values: dict[str, Any] = {
+        name: given.get(name) or None
+        for name in CONTACT_COLUMNS.values()
+        if name in given or name in ("first_name", "last_name")
+    }
     # Without the column an existing contact keeps its language; a new one gets the default.
     if "language" in values:
         values["language"] = values["language"] or default_language

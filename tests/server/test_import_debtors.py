@@ -473,6 +473,20 @@ async def test_every_problem_of_a_row_is_reported_on_its_line_by_column(db):
     assert await Debtor.all().count() == 0
 
 
+async def test_a_contact_without_name_columns_is_refused_in_the_columns_order(db):
+    # Given a contact with a bad email and no name columns at all
+    text = "debtor_number,debtor_name,contact_email\nB2,Bad BV,nope\n"
+
+    # When imported
+    report = await load(text)
+
+    # Then the names a contact person needs come first, as the columns are listed
+    [(_, reason)] = report.refused
+    assert [part.split(":")[0] for part in reason.split("; ")] == [
+        "contact_first_name", "contact_last_name", "contact_email",
+    ]
+
+
 async def test_a_doubled_quote_inside_a_quoted_cell_is_one_quote(db):
     # Given a name with quotes, written the RFC 4180 / Excel way
     text = 'debtor_number,debtor_name,address\nD1,"Bakkerij ""De Molen"" BV",Molenweg 1\n'
