@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from tests.pg_cluster import free_port
+from tests.processes import terminate
 
 # Review links in staff mail lead to the dashboard, which is not Gatehouse itself.
 DASHBOARD_URL = "http://dashboard.test"
@@ -80,13 +81,7 @@ class LiveServer:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no rollback by the server; what is committed is all there is."""

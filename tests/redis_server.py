@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.pg_cluster import free_port
+from tests.processes import terminate
 
 NO_REDIS = (
     "redis-server not found on PATH: the tests of the Redis rate-limit storage DID NOT RUN. "
@@ -75,21 +76,14 @@ class RedisServer:
 
     def stop(self) -> None:
         """Stops the server (SIGTERM, as an operator's restart does); the port is then refused."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
 
     def remove(self) -> None:
         self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
+def _started_redis() -> Iterator[RedisServer]:
     binary = find_redis_server()
     if binary is None:
         pytest.skip(NO_REDIS)
@@ -98,6 +92,11 @@ def redis_server() -> Iterator[RedisServer]:
         yield server
     finally:
         server.remove()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    yield from _started_redis()
 
 
 @pytest.fixture
@@ -110,14 +109,7 @@ def redis_url(redis_server: RedisServer) -> str:
 @pytest.fixture
 def own_redis() -> Iterator[RedisServer]:
     """A redis-server of this test alone, to stop and start again under a running server."""
-    binary = find_redis_server()
-    if binary is None:
-        pytest.skip(NO_REDIS)
-    server = RedisServer(binary).start()
-    try:
-        yield server
-    finally:
-        server.remove()
+    yield from _started_redis()
 
 
 def report_skipped(terminalreporter: Any) -> None:
