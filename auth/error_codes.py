@@ -14,6 +14,7 @@ class GraphQLErrorCode(str, Enum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     FORBIDDEN = "FORBIDDEN"
     PASSWORD_CHANGE_REQUIRED = "PASSWORD_CHANGE_REQUIRED"  # noqa: S105 (an error code, not a password)
+    MFA_ENROLMENT_REQUIRED = "MFA_ENROLMENT_REQUIRED"
     INVALID = "INVALID"
     NOT_FOUND = "NOT_FOUND"
     BAD_USER_INPUT = "BAD_USER_INPUT"
@@ -40,8 +41,14 @@ _DESCRIPTIONS = {
         "staff-only query or mutation."
     ),
     GraphQLErrorCode.PASSWORD_CHANGE_REQUIRED: (
-        "A shop user whose password was chosen by staff (mustChangePassword) asked for its "
-        "account's data; it must call changePassword first."
+        "A shop user whose password was chosen by staff (mustChangePassword) asked for "
+        "something other than its own `viewer`, changePassword or logout; it must call "
+        "changePassword first."
+    ),
+    GraphQLErrorCode.MFA_ENROLMENT_REQUIRED: (
+        "A staff member without two-factor sign-in, where the server requires it "
+        "(GATEHOUSE_STAFF_MFA=required), asked for something other than viewer, logout, "
+        "startMfaEnrolment or confirmMfaEnrolment; it must enrol first."
     ),
     GraphQLErrorCode.INVALID: (
         "An argument of a query field was refused (a cursor that is not ours, `first` outside "

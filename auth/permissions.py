@@ -1,16 +1,20 @@
 """Strawberry permission classes: who may call a field, refused with a machine-readable code.
 
-Staff-only fields list `[IsSignedIn, IsStaff]`: the first refuses anonymous callers
-(UNAUTHENTICATED), the second signed-in customers (FORBIDDEN).
+A staff field lists `may(Capability.X)`: anonymous callers hear UNAUTHENTICATED, a
+session that must first change its password or enrol MFA hears that, and a role
+short of the capability (customers included) hears FORBIDDEN. Fields anyone may call
+list `unrestricted()`, so a restricted session is told what it must do first.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from strawberry.permission import BasePermission
 
 from auth.error_codes import GraphQLErrorCode
+from auth.roles import Capability
+from auth.viewer import Restriction
 
 if TYPE_CHECKING:
     from strawberry.types import Info
@@ -44,12 +48,6 @@ class IsStaff(BasePermission):
         return viewer is not None and viewer.is_staff
 
 
-def staff_only() -> list[type[BasePermission]]:
-    """What every staff-only field lists: anonymous callers hear UNAUTHENTICATED first, then
-    customers FORBIDDEN. A fresh list each time, so no field shares one another could change."""
-    return [IsSignedIn, IsStaff]
-
-
 class PasswordChangeNotPending(BasePermission):
     """A customer whose password was typed by staff may do nothing else until they change it.
 
@@ -61,4 +59,54 @@ class PasswordChangeNotPending(BasePermission):
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         viewer = _viewer(info)
-        return viewer is None or viewer.shop_user is None or not viewer.shop_user.must_change_password
+        return viewer is None or viewer.restriction is not Restriction.PASSWORD_CHANGE
+
+
+class MfaEnrolmentNotPending(BasePermission):
+    """Where MFA is required, a staff member without it may only enrol (and read viewer, logout)."""
+
+    message = "Set up two-factor sign-in first (startMfaEnrolment, confirmMfaEnrolment)."
+    error_extensions = {"code": GraphQLErrorCode.MFA_ENROLMENT_REQUIRED}  # noqa: RUF012 (never changed)
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        viewer = _viewer(info)
+        return viewer is None or viewer.restriction is not Restriction.MFA_ENROLMENT
+
+
+class Capable(BasePermission):
+    """Staff whose role has `capability` (auth/roles.py); one subclass per capability."""
+
+    capability: ClassVar[Capability]
+    message = "Your role may not do this."
+    error_extensions = {"code": GraphQLErrorCode.FORBIDDEN}  # noqa: RUF012 (never changed)
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        viewer = _viewer(info)
+        return viewer is not None and viewer.may(self.capability)
+
+
+CAPABLE: dict[Capability, type[Capable]] = {
+    capability: type(f"May{capability.name.title().replace('_', '')}", (Capable,), {"capability": capability})
+    for capability in Capability
+}
+
+
+def unrestricted() -> list[type[BasePermission]]:
+    """What a field anyone may call lists: a session that must change its password or enrol MFA
+    is told so first. A fresh list each time, so no field shares one another could change."""
+    return [PasswordChangeNotPending, MfaEnrolmentNotPending]
+
+
+def signed_in() -> list[type[BasePermission]]:
+    """Any signed-in viewer whose session is not restricted."""
+    return [IsSignedIn, *unrestricted()]
+
+
+def may(capability: Capability) -> list[type[BasePermission]]:
+    """What every staff field lists: signed in, unrestricted, and a role with `capability`."""
+    return [*signed_in(), CAPABLE[capability]]
+
+
+def staff_only() -> list[type[BasePermission]]:
+    """Any staff role: signed in, unrestricted, staff (for what every role may do)."""
+    return [*signed_in(), IsStaff]

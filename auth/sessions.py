@@ -1,47 +1,129 @@
-"""Sessions: created at sign-in, found by the hash of their token, ended on sign-out."""
+"""Sessions: created at sign-in, found by the hash of their token, ended on sign-out or by time.
+
+A session ends after its kind's idle lifetime without a request, or its absolute lifetime
+after sign-in, whichever comes first (docs/operations.md, "Sessions").
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from auth.scopes import EVERY_SHOP, ShopScope
 from auth.tokens import hash_token, new_token
 from auth.viewer import Viewer
 from models import AdminUser, Session, ShopUser
+
+# lastSeenAt moves at most this often, so a busy session costs no write per request.
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class SessionLifetimes:
+    idle: timedelta
+    absolute: timedelta
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    staff: SessionLifetimes = field(
+        default_factory=lambda: SessionLifetimes(timedelta(minutes=60), timedelta(hours=12))
+    )
+    customer: SessionLifetimes = field(
+        default_factory=lambda: SessionLifetimes(timedelta(days=7), timedelta(days=30))
+    )
+
+    def of(self, session: Session) -> SessionLifetimes:
+        return self.staff if session.admin_id is not None else self.customer
+
+    def ends_at(self, session: Session) -> datetime:
+        """When the session ends if no request comes before: the idle end or the absolute one."""
+        return min(session.last_seen_at + self.of(session).idle, session.expires_at)
+
+
+@dataclass(frozen=True)
+class SessionLookup:
+    """What a request's token comes to: a viewer, or none; `ended` when a token was sent
+    that signs nobody in (ended, expired, unknown), so the client is told to sign in again."""
+
+    viewer: Viewer | None
+    ended: bool = False
+
+
+NO_TOKEN = SessionLookup(viewer=None)
+ENDED = SessionLookup(viewer=None, ended=True)
 
 
 async def start_session(
     *,
     now: datetime,
-    lifetime: timedelta,
+    policy: SessionPolicy,
     admin: AdminUser | None = None,
     shop_user: ShopUser | None = None,
     client_address: str | None = None,
+    user_agent: str | None = None,
 ) -> tuple[str, Session]:
     """Returns the token for the client and the stored session (which knows only its hash)."""
     token = new_token()
+    lifetimes = policy.staff if admin is not None else policy.customer
     session = await Session.create(
         token_hash=hash_token(token),
         admin=admin,
         shop_user=shop_user,
-        expires_at=now + lifetime,
+        last_seen_at=now,
+        expires_at=now + lifetimes.absolute,
         client_address=client_address,
+        user_agent=user_agent[:255] if user_agent else None,
     )
     return token, session
 
 
-async def viewer_for_token(token: str | None, now: datetime) -> Viewer | None:
-    """The viewer a token signs in, or None when it is unknown, expired or shut out."""
+async def scope_of(admin: AdminUser) -> ShopScope:
+    """The shops a staff member acts in; a query only for staff of some shops."""
+    if admin.all_shops:
+        return EVERY_SHOP
+    shops = await admin.shops.all().only("id")
+    return ShopScope(frozenset(shop.id for shop in shops))
+
+
+async def staff_viewer(
+    session_id: int, admin: AdminUser, *, mfa_required: bool
+) -> Viewer:
+    return Viewer(
+        session_id,
+        admin=admin,
+        scope=await scope_of(admin),
+        mfa_enrolment_pending=mfa_required and not admin.mfa_enabled,
+    )
+
+
+async def viewer_for_token(
+    token: str | None, now: datetime, policy: SessionPolicy, *, mfa_required: bool
+) -> SessionLookup:
+    """The viewer a token signs in, or none when it is unknown, expired, idle or shut out."""
     if not token:
-        return None
+        return NO_TOKEN
     session = (
         await Session.filter(token_hash=hash_token(token), expires_at__gt=now)
         .select_related("admin", "shop_user")
         .first()
     )
-    if session is None:
-        return None
+    if session is None or policy.ends_at(session) <= now:
+        return ENDED
+    viewer = await _viewer_of(session, now, mfa_required=mfa_required)
+    if viewer is None:
+        return ENDED
+    if now - session.last_seen_at >= LAST_SEEN_RESOLUTION:
+        # Conditional, so of two requests in the same minute only one writes.
+        await Session.filter(id=session.id, last_seen_at=session.last_seen_at).update(last_seen_at=now)
+    return SessionLookup(viewer=viewer)
+
+
+async def _viewer_of(session: Session, now: datetime, *, mfa_required: bool) -> Viewer | None:
     if session.admin is not None:
-        return Viewer(session.id, admin=session.admin) if session.admin.is_active else None
+        if not session.admin.is_active:
+            return None
+        return await staff_viewer(session.id, session.admin, mfa_required=mfa_required)
     shop_user = session.shop_user
     if shop_user is None or shop_user.is_excluded_at(now) or shop_user.password_hash is None:
         return None
@@ -61,3 +143,15 @@ async def end_sessions_of(
     if keep_session_id is not None:
         sessions = sessions.exclude(id=keep_session_id)
     return await sessions.delete()
+
+
+async def purge_ended_sessions(now: datetime, policy: SessionPolicy) -> int:
+    """Deletes the sessions past their absolute or idle end; returns how many."""
+    expired = await Session.filter(expires_at__lte=now).delete()
+    idle_staff = await Session.filter(
+        admin_id__isnull=False, last_seen_at__lte=now - policy.staff.idle
+    ).delete()
+    idle_customers = await Session.filter(
+        shop_user_id__isnull=False, last_seen_at__lte=now - policy.customer.idle
+    ).delete()
+    return expired + idle_staff + idle_customers

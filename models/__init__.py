@@ -6,7 +6,7 @@ in `resolvers/`.
 
 from __future__ import annotations
 
-from models.accounts import AdminUser, ShopUser, ShopUserStatus
+from models.accounts import AdminUser, ShopUser, ShopUserStatus, StaffRole
 from models.audit import ActorKind, AuditEvent
 from models.debtors import ContactPerson, Debtor
 from models.outbox import OutboxMessage, OutboxStatus
@@ -15,7 +15,7 @@ from models.registrations import (
     RegistrationRequest,
     RegistrationStatus,
 )
-from models.sessions import OneTimeToken, Session, TokenPurpose
+from models.sessions import MfaRecoveryCode, OneTimeToken, Session, TokenPurpose
 from models.shops import ApprovalMode, RegistrationField, Shop
 
 # The modules Tortoise scans for models; aerich keeps its own table beside them.
@@ -37,6 +37,7 @@ __all__ = [
     "AuditEvent",
     "ContactPerson",
     "Debtor",
+    "MfaRecoveryCode",
     "OneTimeToken",
     "OutboxMessage",
     "OutboxStatus",
@@ -48,5 +49,6 @@ __all__ = [
     "Shop",
     "ShopUser",
     "ShopUserStatus",
+    "StaffRole",
     "TokenPurpose",
 ]

@@ -18,16 +18,42 @@ class ShopUserStatus(str, Enum):
     EXCLUDED = "EXCLUDED"
 
 
+class StaffRole(str, Enum):
+    """What a staff member may do; the table of each role's capabilities is in auth/roles.py."""
+
+    OWNER = "OWNER"
+    MANAGER = "MANAGER"
+    REVIEWER = "REVIEWER"
+    SUPPORT = "SUPPORT"
+    AUDITOR = "AUDITOR"
+
+
 class AdminUser(Model):
-    """Staff of the shops (role ADMIN)."""
+    """A staff member of the shops: a role, and the shops it acts in (every shop, or those listed)."""
 
     id = fields.IntField(primary_key=True)
     email = fields.CharField(max_length=254, unique=True)
     name = fields.CharField(max_length=200, null=True)
-    password_hash = fields.CharField(max_length=255)
+    # Null while an invitation is not yet accepted.
+    password_hash = fields.CharField(max_length=255, null=True)
     is_active = fields.BooleanField(default=True)
+    role = fields.CharEnumField(StaffRole, max_length=16, default=StaffRole.OWNER)
+    # True: every shop, today's and tomorrow's; False: only the shops in `shops`.
+    all_shops = fields.BooleanField(default=True)
+    shops: fields.ManyToManyRelation[Shop] = fields.ManyToManyField(
+        "models.Shop", related_name="staff", through="admin_user_shop"
+    )
+    # The TOTP secret, encrypted with GATEHOUSE_SECRET_KEY; set at enrolment, confirmed by a code.
+    mfa_secret_encrypted: str | None = fields.TextField(null=True)
+    mfa_enabled_at = fields.DatetimeField(null=True)
+    # The newest TOTP time step accepted: a code of this step or older is never accepted again.
+    mfa_last_step = fields.BigIntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
+
+    @property
+    def mfa_enabled(self) -> bool:
+        return self.mfa_enabled_at is not None
 
     class Meta:
         table = "admin_user"

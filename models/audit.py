@@ -27,8 +27,14 @@ class AuditEvent(Model):
     object_type = fields.CharField(max_length=64, null=True)
     object_id = fields.IntField(null=True)
     client_address = fields.CharField(max_length=64, null=True)
+    # The shop the event belongs to, for staff of some shops only; null: no one shop's
+    # (staff, sign-ins of staff, company master data), read only by staff of every shop.
+    # A plain number, not a foreign key, so the log outlives what it tells of.
+    shop_id = fields.IntField(null=True)
     details: dict[str, Any] = fields.JSONField(default=dict)
 
     class Meta:
         table = "audit_event"
         ordering = ("-id",)
+        # A shop's events, newest first, for staff of some shops.
+        indexes = (("shop_id", "id"),)

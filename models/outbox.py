@@ -42,10 +42,15 @@ class OutboxMessage(Model):
     )
     registration_request_id: int | None
     forget_once_sent = fields.BooleanField(default=False)
+    # The shop the mail is of, for staff of some shops only; null: no one shop's (staff mail).
+    shop_id = fields.IntField(null=True)
 
     class Meta:
         table = "outbox_message"
         # Due mail for the deliverer; a status's mails, newest first, for outboxMessages;
         # the digests since a request came in, to strike it out when it is deleted.
-        indexes = (("status", "next_attempt_at"), ("status", "id"), ("template", "created_at"))
+        indexes = (
+            ("status", "next_attempt_at"), ("status", "id"), ("template", "created_at"),
+            ("shop_id", "id"),
+        )
         ordering = ("-id",)

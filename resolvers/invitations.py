@@ -16,7 +16,7 @@ from resolvers.errors import ErrorCode, Problems, UserInputError
 from resolvers.links import invitation_url
 from resolvers.passwords import hash_new_password, password_length
 from resolvers.runtime import Runtime
-from resolvers.sessions import SignedIn
+from resolvers.signed_in import SignedIn
 
 INVALID_LINK = "This link is not valid (any more). Ask the shop for a new one."
 
@@ -130,8 +130,8 @@ async def accept_invitation(
             ]
         )
         session_token, session = await start_session(
-            now=now, lifetime=runtime.session_lifetime, shop_user=shop_user,
-            client_address=caller.client_address,
+            now=now, policy=runtime.sessions, shop_user=shop_user,
+            client_address=caller.client_address, user_agent=caller.user_agent,
         )
         viewer = Viewer(session.id, shop_user=shop_user)
         await audit.record(Caller(viewer, caller.client_address), "customer.invitation_accepted", shop_user)

@@ -18,9 +18,9 @@ from resolvers import validation as check
 from resolvers.invitations import checked_link, invalid_token, send_invitation
 from resolvers.links import password_reset_url
 from resolvers.runtime import Runtime
-from resolvers.sessions import SignedIn
 from resolvers.shop_users import users_with_email
 from resolvers.shops import shop_by_handle
+from resolvers.signed_in import SignedIn
 
 # Who the audit log names for the mails a reset request makes: the delivery loop makes them.
 MAIL_DELIVERY = Caller.system("mail delivery")
@@ -139,8 +139,8 @@ async def reset_password(
         )
         await end_sessions_of(shop_user)
         session_token, session = await start_session(
-            now=now, lifetime=runtime.session_lifetime, shop_user=shop_user,
-            client_address=caller.client_address,
+            now=now, policy=runtime.sessions, shop_user=shop_user,
+            client_address=caller.client_address, user_agent=caller.user_agent,
         )
         viewer = Viewer(session.id, shop_user=shop_user)
         await audit.record(

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from auth.passwords import PasswordHasher
 from auth.rate_limits import RateLimiter
+from auth.secret_box import SecretBox
+from auth.sessions import SessionPolicy
 from resolvers.errors import rate_limited
 from resolvers.events import Unobserved, UseCaseEvents
 
@@ -19,7 +21,11 @@ def utc_now() -> datetime:
 @dataclass
 class Runtime:
     passwords: PasswordHasher
-    session_lifetime: timedelta = timedelta(days=14)
+    sessions: SessionPolicy = field(default_factory=SessionPolicy)
+    # True: staff without MFA may only enrol (GATEHOUSE_STAFF_MFA=required).
+    staff_mfa_required: bool = False
+    # Encrypts MFA secrets at rest; None when GATEHOUSE_SECRET_KEY is unset (MFA cannot be enrolled).
+    secrets: SecretBox | None = None
     invitation_lifetime: timedelta = timedelta(days=7)
     password_reset_lifetime: timedelta = timedelta(hours=1)
     public_url: str = "http://127.0.0.1:8000"

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from tortoise.transactions import in_transaction
 
 from auth.sessions import end_session, end_sessions_of, start_session
 from auth.viewer import Caller, Viewer
 from models import ActorKind, AdminUser, Shop, ShopUser
 from models.normalise import normalise_email, username_key
-from resolvers import audit
+from resolvers import audit, staff_sign_in
 from resolvers.errors import ErrorCode, Problems, UserInputError
 from resolvers.events import SignInKind
 from resolvers.passwords import hash_new_password, password_length, refuse_overlong_password
 from resolvers.runtime import Runtime
+from resolvers.signed_in import SignedIn
 from resolvers.validation import fits_column
 
 # One message for an unknown account and a wrong password, so neither is revealed.
 BAD_CREDENTIALS = "Unknown account or wrong password."
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    token: str
-    viewer: Viewer
 
 
 async def admin_login(runtime: Runtime, caller: Caller, email: str, password: str) -> SignedIn:
@@ -44,19 +37,10 @@ async def admin_login(runtime: Runtime, caller: Caller, email: str, password: st
         )
         runtime.events.sign_in_failed(SignInKind.STAFF)
         raise UserInputError.of(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)
-    now = runtime.now()
-    async with in_transaction():
-        if verification.new_hash:
-            admin.password_hash = verification.new_hash
-        admin.last_login_at = now
-        await admin.save(update_fields=["password_hash", "last_login_at"])
-        token, session = await start_session(
-            now=now, lifetime=runtime.session_lifetime, admin=admin,
-            client_address=caller.client_address,
-        )
-        viewer = Viewer(session.id, admin=admin)
-        await audit.record(Caller(viewer, caller.client_address), "admin.login", admin)
-    return SignedIn(token, viewer)
+    if verification.new_hash:
+        admin.password_hash = verification.new_hash
+        await admin.save(update_fields=["password_hash"])
+    return await staff_sign_in.finish(runtime, caller, admin)
 
 
 async def login(
@@ -98,8 +82,8 @@ async def login(
         shop_user.last_login_at = now
         await shop_user.save(update_fields=["password_hash", "last_login_at"])
         token, session = await start_session(
-            now=now, lifetime=runtime.session_lifetime, shop_user=shop_user,
-            client_address=caller.client_address,
+            now=now, policy=runtime.sessions, shop_user=shop_user,
+            client_address=caller.client_address, user_agent=caller.user_agent,
         )
         viewer = Viewer(session.id, shop_user=shop_user)
         await audit.record(Caller(viewer, caller.client_address), "customer.login", shop_user)

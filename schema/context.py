@@ -17,7 +17,6 @@ from resolvers.runtime import Runtime
 class CookiePolicy:
     name: str = "gatehouse_session"
     secure: bool = True
-    max_age_seconds: int = 14 * 24 * 3600
 
 
 @dataclass
@@ -29,19 +28,25 @@ class Context:
     request_id: str
     viewer: Viewer | None
     client_address: str | None
+    user_agent: str | None = None
+    # True when the request's token signed nobody in: the answer says so (extensions.session).
+    session_ended: bool = False
     loaders: Loaders = field(default_factory=Loaders)
 
     @property
     def caller(self) -> Caller:
-        return Caller(self.viewer, self.client_address, self.request_id)
+        return Caller(self.viewer, self.client_address, self.request_id, user_agent=self.user_agent)
 
     def sign_in(self, token: str, viewer: Viewer) -> None:
-        """From now on this request acts as `viewer`, and the browser keeps the cookie."""
+        """From now on this request acts as `viewer`, and the browser keeps the cookie for as
+        long as the session can live."""
         self.viewer = viewer
+        lifetimes = self.runtime.sessions.staff if viewer.is_staff else self.runtime.sessions.customer
+        self.session_ended = False
         self.response.set_cookie(
             self.cookie.name,
             token,
-            max_age=self.cookie.max_age_seconds,
+            max_age=int(lifetimes.absolute.total_seconds()),
             httponly=True,
             samesite="lax",
             secure=self.cookie.secure,
@@ -53,6 +58,11 @@ class Context:
         self.response.delete_cookie(
             self.cookie.name, httponly=True, samesite="lax", secure=self.cookie.secure, path="/"
         )
+
+    def end_of_session(self) -> None:
+        """The token sent signs nobody in any more: answer as anonymous, clear the cookie, say so."""
+        self.sign_out()
+        self.session_ended = True
 
 
 # What resolvers receive: our Context, and no root value (Strawberry's second parameter).

@@ -8,6 +8,7 @@ import strawberry
 
 from auth.permissions import IsSignedIn
 from resolvers import sessions
+from resolvers.signed_in import SignedIn
 from schema.accounts import Viewer, viewer_type
 from schema.context import GatehouseInfo
 from schema.errors import USER_ERRORS, UserError, refusals_as
@@ -74,7 +75,7 @@ class ChangePasswordPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list, description=USER_ERRORS)
 
 
-def session_payload(info: GatehouseInfo, signed_in: sessions.SignedIn) -> SessionPayload:
+def session_payload(info: GatehouseInfo, signed_in: SignedIn) -> SessionPayload:
     info.context.sign_in(signed_in.token, signed_in.viewer)
     return SessionPayload(token=signed_in.token, viewer=viewer_type(signed_in.viewer))
 

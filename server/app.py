@@ -18,7 +18,8 @@ from strawberry.types.unset import UNSET
 
 from auth.passwords import PasswordHasher
 from auth.rate_limits import RateLimiter
-from auth.sessions import viewer_for_token
+from auth.secret_box import SecretBox
+from auth.sessions import SessionLifetimes, SessionPolicy, viewer_for_token
 from resolvers.runtime import Runtime
 from schema import schema
 from schema.context import Context, CookiePolicy
@@ -51,7 +52,14 @@ def build_runtime(settings: Settings) -> Runtime:
             memory_cost_kib=settings.argon2_memory_cost_kib,
             parallelism=settings.argon2_parallelism,
         ),
-        session_lifetime=settings.session_lifetime,
+        sessions=SessionPolicy(
+            staff=SessionLifetimes(settings.staff_session_idle, settings.staff_session_lifetime),
+            customer=SessionLifetimes(
+                settings.customer_session_idle, settings.customer_session_lifetime
+            ),
+        ),
+        staff_mfa_required=settings.staff_mfa == "required",
+        secrets=SecretBox(settings.secret_key) if settings.secret_key else None,
         invitation_lifetime=settings.invitation_lifetime,
         password_reset_lifetime=settings.password_reset_lifetime,
         public_url=settings.public_url,
@@ -98,15 +106,23 @@ class GatehouseGraphQL(ObservedGraphQL):
         if not isinstance(request, Request) or not isinstance(response, Response):
             raise TypeError("Gatehouse serves GraphQL over HTTP only, not over WebSocket.")
         token = bearer_token(request) or request.cookies.get(self.cookie.name)
-        return Context(
+        runtime = self.runtime
+        lookup = await viewer_for_token(
+            token, runtime.now(), runtime.sessions, mfa_required=runtime.staff_mfa_required
+        )
+        context = Context(
             request=request,
             response=response,
-            runtime=self.runtime,
+            runtime=runtime,
             cookie=self.cookie,
             request_id=request.state.request_id,
-            viewer=await viewer_for_token(token, self.runtime.now()),
+            viewer=lookup.viewer,
             client_address=request.client.host if request.client else None,
+            user_agent=request.headers.get("user-agent"),
         )
+        if lookup.ended:
+            context.end_of_session()
+        return context
 
 
 def create_app(
@@ -123,11 +139,7 @@ def create_app(
     """
     settings = settings or Settings.from_environ()
     runtime = build_runtime(settings)
-    cookie = CookiePolicy(
-        name=settings.cookie_name,
-        secure=settings.cookie_secure,
-        max_age_seconds=int(settings.session_lifetime.total_seconds()),
-    )
+    cookie = CookiePolicy(name=settings.cookie_name, secure=settings.cookie_secure)
     graphiql = (
         GraphiQLSite.load(graphiql_node_modules, f"{settings.public_url}/graphql")
         if settings.debug else None

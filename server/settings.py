@@ -31,7 +31,15 @@ class Settings:
     mail_poll_seconds: float = 2.0
     rate_limit_storage: str = "memory://"
     rate_limits: str = ""
-    session_lifetime: timedelta = timedelta(days=14)
+    # Sessions end after this long unused (idle) or this long after sign-in (absolute).
+    staff_session_idle: timedelta = timedelta(minutes=60)
+    staff_session_lifetime: timedelta = timedelta(hours=12)
+    customer_session_idle: timedelta = timedelta(days=7)
+    customer_session_lifetime: timedelta = timedelta(days=30)
+    # "required": staff without MFA get a session that may only enrol; "optional": MFA is theirs to choose.
+    staff_mfa: str = "required"
+    # Encrypts MFA secrets at rest; several comma-separated keys: the first encrypts, all decrypt.
+    secret_key: str | None = None
     invitation_lifetime: timedelta = timedelta(days=7)
     password_reset_lifetime: timedelta = timedelta(hours=1)
     # OWASP's argon2id parameters: 19 MiB, 2 passes, 1 lane.
@@ -72,6 +80,20 @@ class Settings:
                 "GATEHOUSE_RATE_LIMIT_STORAGE", default=cls.rate_limit_storage
             ),
             rate_limits=config("GATEHOUSE_RATE_LIMITS", default=""),
+            staff_session_idle=timedelta(
+                minutes=config("GATEHOUSE_STAFF_SESSION_IDLE_MINUTES", cast=float, default=60)
+            ),
+            staff_session_lifetime=timedelta(
+                hours=config("GATEHOUSE_STAFF_SESSION_HOURS", cast=float, default=12)
+            ),
+            customer_session_idle=timedelta(
+                days=config("GATEHOUSE_CUSTOMER_SESSION_IDLE_DAYS", cast=float, default=7)
+            ),
+            customer_session_lifetime=timedelta(
+                days=config("GATEHOUSE_CUSTOMER_SESSION_DAYS", cast=float, default=30)
+            ),
+            staff_mfa=config("GATEHOUSE_STAFF_MFA", default=cls.staff_mfa).strip().lower(),
+            secret_key=config("GATEHOUSE_SECRET_KEY", default="") or None,
             argon2_time_cost=config("GATEHOUSE_ARGON2_TIME_COST", cast=int, default=2),
             argon2_memory_cost_kib=config(
                 "GATEHOUSE_ARGON2_MEMORY_KIB", cast=int, default=19 * 1024

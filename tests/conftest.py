@@ -90,11 +90,19 @@ async def pg_db(postgres_url: str) -> AsyncIterator[str]:
         yield url
 
 
+# A fixed key, so a failing test's MFA secrets can be read back; never one a server uses.
+TEST_SECRET_KEY = "dGVzdHMtb25seS1nYXRlaG91c2Utc2VjcmV0LWtleSE="
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     # Rate limits are off except where a test turns them on (tests/api/test_rate_limits.py):
-    # a suite signs in far more often than any person.
-    return replace(Settings(), database_url=database_url, cookie_secure=False, rate_limits="off")
+    # a suite signs in far more often than any person. MFA is optional except where a test
+    # requires it (tests/api/test_mfa*.py), so signing staff in takes one step.
+    return replace(
+        Settings(), database_url=database_url, cookie_secure=False, rate_limits="off",
+        staff_mfa="optional", secret_key=TEST_SECRET_KEY,
+    )
 
 
 class GraphQLClient:

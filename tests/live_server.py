@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.conftest import TEST_SECRET_KEY
 from tests.pg_cluster import free_port
 from tests.processes import terminate
 
@@ -42,6 +43,8 @@ class LiveServer:
             "GATEHOUSE_PUBLIC_URL": self.url,
             "GATEHOUSE_ADMIN_URL": DASHBOARD_URL,
             "GATEHOUSE_COOKIE_SECURE": "0",
+            "GATEHOUSE_STAFF_MFA": "optional",
+            "GATEHOUSE_SECRET_KEY": TEST_SECRET_KEY,
             "GATEHOUSE_MAIL_FROM": "gatehouse@flora.test",
             # Mail within a fifth of a second, so tests that wait for it wait little.
             "GATEHOUSE_MAIL_POLL_SECONDS": "0.2",

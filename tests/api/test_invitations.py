@@ -27,7 +27,7 @@ from models import (
 from resolvers.errors import ErrorCode, UserInputError
 from resolvers.invitations import accept_invitation, send_invitation
 from resolvers.runtime import Runtime
-from resolvers.sessions import SignedIn
+from resolvers.signed_in import SignedIn
 from schema.nodes import global_id
 from tests.api.sign_in import customer_token, login, staff_token, viewer_of
 from tests.factories import make_contact, make_debtor, make_shop, make_shop_user
