@@ -35,9 +35,19 @@ graphiql-assets:
 			echo "npm ci failed in $(GRAPHIQL_DIR): /graphql shows a fallback page until it succeeds"; \
 	fi
 
-# The demo needs no phone and no https: debug (GraphiQL) on, cookies over plain http.
-run: $(RUN_STAMP) graphiql-assets
+# The key that encrypts the demo's MFA secrets, made at the first `make run` and kept (git
+# ignores it) so that staff who enrolled can still sign in after a restart.
+SECRET_KEY_FILE := .gatehouse-secret-key
+
+$(SECRET_KEY_FILE): | $(RUN_STAMP)
+	@umask 077 && $(BIN)/gatehouse secret-key > $@.new && mv $@.new $@
+
+# The demo needs no phone and no https: debug (GraphiQL) on, cookies over plain http, staff
+# MFA optional (and ready to try, with the key above); the environment may say otherwise.
+run: $(RUN_STAMP) graphiql-assets $(SECRET_KEY_FILE)
 	GATEHOUSE_DEBUG=$${GATEHOUSE_DEBUG:-1} GATEHOUSE_COOKIE_SECURE=$${GATEHOUSE_COOKIE_SECURE:-0} \
+		GATEHOUSE_STAFF_MFA=$${GATEHOUSE_STAFF_MFA:-optional} \
+		GATEHOUSE_SECRET_KEY="$${GATEHOUSE_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
 		$(BIN)/gatehouse serve --demo
 
 demo-reset: $(RUN_STAMP)
@@ -57,4 +67,4 @@ schema: $(RUN_STAMP)
 	$(BIN)/gatehouse export-schema > schema.graphql
 
 clean:
-	rm -rf $(VENV) gatehouse.sqlite3 gatehouse.sqlite3-* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) gatehouse.sqlite3 gatehouse.sqlite3-* $(SECRET_KEY_FILE) .pytest_cache .mypy_cache .ruff_cache

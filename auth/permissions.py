@@ -14,6 +14,8 @@ from strawberry.permission import BasePermission
 
 from auth.error_codes import GraphQLErrorCode
 from auth.roles import Capability
+from auth.scopes import ShopScope
+from auth.sessions import may_manage_sessions_of
 from auth.viewer import Restriction
 
 if TYPE_CHECKING:
@@ -91,6 +93,70 @@ CAPABLE: dict[Capability, type[Capable]] = {
 }
 
 
+class OwnOrCapable(Capable):
+    """A nested field that reaches another kind of object (a request's shop user, a contact's
+    logins): staff need that kind's capability; a customer passes, since everything around it
+    is already narrowed to its own (schema/visibility.py)."""
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        viewer = _viewer(info)
+        return viewer is not None and (viewer.shop_user is not None or viewer.may(self.capability))
+
+
+OWN_OR_CAPABLE: dict[Capability, type[OwnOrCapable]] = {
+    capability: type(f"OwnOr{CAPABLE[capability].__name__}", (OwnOrCapable,), {"capability": capability})
+    for capability in Capability
+}
+
+
+class ActsInEveryShop(BasePermission):
+    """Staff of every shop: what belongs to no shop yet (a new shop) is theirs to make."""
+
+    message = "A shop is created by staff of every shop; your account acts in some shops only."
+    error_extensions = {"code": GraphQLErrorCode.FORBIDDEN}  # noqa: RUF012 (never changed)
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        viewer = _viewer(info)
+        return viewer is not None and viewer.is_staff and viewer.scope.is_every_shop
+
+
+class SeesSessions(BasePermission):
+    """On an account's `sessions` (its `source.model`): the account itself, or staff who may
+    manage it (auth/sessions.py, may_manage_sessions_of)."""
+
+    message = "Only the account itself, or staff who manage it, may see its sessions."
+    error_extensions = {"code": GraphQLErrorCode.FORBIDDEN}  # noqa: RUF012 (never changed)
+
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        viewer = _viewer(info)
+        return viewer is not None and await may_manage_sessions_of(viewer, source.model)
+
+
+class SeesStaffAccount(BasePermission):
+    """On what an AdminUser tells of its account (role, shops, state, sign-ins; `source.model`):
+    the staff member itself, or staff who manage staff and whose shops cover all of its."""
+
+    message = "Only the staff member itself, or an owner whose shops cover theirs, may read this."
+    error_extensions = {"code": GraphQLErrorCode.FORBIDDEN}  # noqa: RUF012 (never changed)
+
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        viewer = _viewer(info)
+        account = source.model
+        if viewer is None or viewer.admin is None:
+            return False
+        if viewer.admin.id == account.id:
+            return True
+        if not viewer.may(Capability.MANAGE_STAFF):
+            return False
+        if viewer.scope.is_every_shop:
+            return True
+        if account.all_shops:
+            return False
+        # Batched: a page of colleagues costs one query for all their shops.
+        shops = await info.context.loaders.shops_by_admin.load(account.id)
+        return viewer.scope.covers(ShopScope(frozenset(shop.id for shop in shops)))
+
+
 def unrestricted() -> list[type[BasePermission]]:
     """What a field anyone may call lists: a session that must change its password or enrol MFA
     is told so first. A fresh list each time, so no field shares one another could change."""
@@ -105,6 +171,11 @@ def signed_in() -> list[type[BasePermission]]:
 def may(capability: Capability) -> list[type[BasePermission]]:
     """What every staff field lists: signed in, unrestricted, and a role with `capability`."""
     return [*signed_in(), CAPABLE[capability]]
+
+
+def reaching(capability: Capability) -> list[type[BasePermission]]:
+    """What a nested field reaching another kind of object lists (see OwnOrCapable)."""
+    return [OWN_OR_CAPABLE[capability]]
 
 
 def staff_only() -> list[type[BasePermission]]:

@@ -33,8 +33,14 @@ REQUEST = "request"
 DEFAULT_LIMITS: Mapping[str, str] = {
     "login": "10/minute;100/hour",
     "adminLogin": "10/minute;100/hour",
+    # A code has a million values, a password far more: fewer tries before the wait.
+    "verifyMfa": "5/minute;30/hour",
+    # The password asked again before MFA is switched off or its recovery codes replaced.
+    "disableMfa": "10/minute;100/hour",
+    "regenerateRecoveryCodes": "10/minute;100/hour",
     "submitRegistration": "10/hour",
     "requestPasswordReset": "5/hour",
+    "requestAdminPasswordReset": "5/hour",
     "acceptInvitation": "20/hour",
     "resetPassword": "20/hour",
     REQUEST: "600/minute",

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from auth.roles import Capability
 from auth.scopes import EVERY_SHOP, ShopScope
 from auth.tokens import hash_token, new_token
 from auth.viewer import Viewer
@@ -37,8 +41,29 @@ class SessionPolicy:
         return self.staff if session.admin_id is not None else self.customer
 
     def ends_at(self, session: Session) -> datetime:
-        """When the session ends if no request comes before: the idle end or the absolute one."""
+        """When the session ends if no request comes before: the idle end or the absolute one.
+
+        lastSeenAt moves only once a minute (LAST_SEEN_RESOLUTION), so the idle end may come up
+        to a minute before the idle lifetime after the last request: never later.
+        """
         return min(session.last_seen_at + self.of(session).idle, session.expires_at)
+
+    def is_live(self, session: Session, now: datetime) -> bool:
+        return self.ends_at(session) > now
+
+    def live(self, now: datetime) -> Q:
+        """The sessions neither past their absolute end nor idle too long: `is_live` in SQL."""
+        return Q(expires_at__gt=now) & (
+            Q(admin_id__isnull=False, last_seen_at__gt=now - self.staff.idle)
+            | Q(shop_user_id__isnull=False, last_seen_at__gt=now - self.customer.idle)
+        )
+
+    def ended(self, now: datetime) -> Q:
+        """The sessions past their absolute or idle end: what `live` leaves out."""
+        return Q(expires_at__lte=now) | Q(
+            Q(admin_id__isnull=False, last_seen_at__lte=now - self.staff.idle)
+            | Q(shop_user_id__isnull=False, last_seen_at__lte=now - self.customer.idle)
+        )
 
 
 @dataclass(frozen=True)
@@ -70,9 +95,11 @@ async def start_session(
         token_hash=hash_token(token),
         admin=admin,
         shop_user=shop_user,
+        # The use case's clock, not the database's: lists sort by it, tests move it.
+        created_at=now,
         last_seen_at=now,
         expires_at=now + lifetimes.absolute,
-        client_address=client_address,
+        client_address=client_address[:64] if client_address else None,
         user_agent=user_agent[:255] if user_agent else None,
     )
     return token, session
@@ -130,6 +157,28 @@ async def _viewer_of(session: Session, now: datetime, *, mfa_required: bool) -> 
     return Viewer(session.id, shop_user=shop_user)
 
 
+def _is_own(viewer: Viewer, account: AdminUser | ShopUser) -> bool:
+    own = viewer.account
+    return type(own) is type(account) and own.id == account.id
+
+
+async def may_manage_sessions_of(viewer: Viewer, account: AdminUser | ShopUser) -> bool:
+    """Whether `viewer` may see and end `account`'s sessions: its own; a shop user's for staff
+    who support shop users in its shop; a colleague's for staff who manage staff and whose
+    shops cover all the colleague's."""
+    if _is_own(viewer, account):
+        return True
+    if isinstance(account, ShopUser):
+        return viewer.may(Capability.SUPPORT_SHOP_USERS) and viewer.scope.allows(account.shop_id)
+    return viewer.may(Capability.MANAGE_STAFF) and viewer.scope.covers(await scope_of(account))
+
+
+def sessions_of(account: AdminUser | ShopUser) -> QuerySet[Session]:
+    if isinstance(account, AdminUser):
+        return Session.filter(admin_id=account.id)
+    return Session.filter(shop_user_id=account.id)
+
+
 async def end_session(session_id: int) -> None:
     await Session.filter(id=session_id).delete()
 
@@ -138,20 +187,15 @@ async def end_sessions_of(
     account: AdminUser | ShopUser, *, keep_session_id: int | None = None
 ) -> int:
     """Ends every session of `account` but `keep_session_id`; returns how many ended."""
-    owner = {"admin_id": account.id} if isinstance(account, AdminUser) else {"shop_user_id": account.id}
-    sessions = Session.filter(**owner)
+    sessions = sessions_of(account)
     if keep_session_id is not None:
         sessions = sessions.exclude(id=keep_session_id)
     return await sessions.delete()
 
 
 async def purge_ended_sessions(now: datetime, policy: SessionPolicy) -> int:
-    """Deletes the sessions past their absolute or idle end; returns how many."""
-    expired = await Session.filter(expires_at__lte=now).delete()
-    idle_staff = await Session.filter(
-        admin_id__isnull=False, last_seen_at__lte=now - policy.staff.idle
-    ).delete()
-    idle_customers = await Session.filter(
-        shop_user_id__isnull=False, last_seen_at__lte=now - policy.customer.idle
-    ).delete()
-    return expired + idle_staff + idle_customers
+    """Deletes the sessions past their absolute or idle end; returns how many.
+
+    One DELETE: several instances purging at once each delete what is still there.
+    """
+    return await Session.filter(policy.ended(now)).delete()

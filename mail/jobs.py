@@ -23,7 +23,9 @@ from models import OutboxMessage, OutboxStatus
 
 # A reset request: context {"shop_id": …, "email": … or None when it can match no one}.
 PASSWORD_RESET_REQUESTED = "password_reset_requested"  # noqa: S105 (a job, not a password)
-JOBS = frozenset({PASSWORD_RESET_REQUESTED})
+# A staff reset request (requestAdminPasswordReset): context {"email": … or None}.
+ADMIN_PASSWORD_RESET_REQUESTED = "admin_password_reset_requested"  # noqa: S105 (a job, not a password)
+JOBS = frozenset({PASSWORD_RESET_REQUESTED, ADMIN_PASSWORD_RESET_REQUESTED})
 
 # Queues the mails a job makes (with mail.outbox.enqueue), inside the job's transaction.
 MailJob = Callable[[OutboxMessage], Awaitable[None]]

@@ -23,12 +23,15 @@ async def enqueue(
     context: dict[str, Any],
     now: datetime,
     about_request: RegistrationRequest | None = None,
+    shop_id: int | None = None,
 ) -> OutboxMessage:
     """Queue `template` for `recipient`; call inside the use case's transaction.
 
     `context` must be JSON: it is stored and rendered at delivery time, in
     `language` (English when there is no translation). A mail `about_request`
-    is deleted with that registration request.
+    is deleted with that registration request. A mail of a shop (`shop_id`, else
+    the request's) is listed only to staff of that shop; one of none, to staff of
+    every shop.
     """
     from mail.rendering import TEMPLATES
 
@@ -43,13 +46,17 @@ async def enqueue(
         status=OutboxStatus.QUEUED,
         next_attempt_at=now,
         registration_request=about_request,
+        shop_id=shop_id if shop_id is not None or about_request is None else about_request.shop_id,
     )
 
 
-async def enqueue_job(job: str, *, recipient: str, context: dict[str, Any], now: datetime) -> OutboxMessage:
+async def enqueue_job(
+    job: str, *, recipient: str, context: dict[str, Any], now: datetime, shop_id: int | None = None
+) -> OutboxMessage:
     """Queue `job` (one of mail.jobs.JOBS) for the delivery loop to work out; call inside the
-    use case's transaction. `context` must be JSON and hold no link or token: staff list the
-    row until it is worked out, and a worked-out job row is deleted."""
+    use case's transaction. `context` must be JSON and hold no link or token: staff (of the
+    job's shop, `shop_id`) list the row until it is worked out, and a worked-out job row is
+    deleted."""
     if job not in JOBS:
         raise ValueError(f"unknown mail job {job!r}")
     return await OutboxMessage.create(
@@ -61,4 +68,5 @@ async def enqueue_job(job: str, *, recipient: str, context: dict[str, Any], now:
         context=context,
         status=OutboxStatus.QUEUED,
         next_attempt_at=now,
+        shop_id=shop_id,
     )

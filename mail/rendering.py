@@ -25,6 +25,8 @@ TEMPLATES = frozenset(
         "staff_account_created",
         "staff_account_activated",
         "staff_reminder_digest",
+        "staff_invitation",
+        "staff_password_reset",
         "invitation",
         "request_received",
         "rejection",

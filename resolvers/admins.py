@@ -1,4 +1,4 @@
-"""Staff accounts."""
+"""Staff accounts made from the command line (`gatehouse create-admin`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from auth.viewer import Caller
-from models import AdminUser
+from models import AdminUser, StaffRole
 from resolvers import audit
 from resolvers import validation as check
 from resolvers.errors import Problems
@@ -15,8 +15,14 @@ from resolvers.runtime import Runtime
 
 
 async def create_admin(
-    runtime: Runtime, caller: Caller, email: str, name: str | None, password: str
+    runtime: Runtime,
+    caller: Caller,
+    email: str,
+    name: str | None,
+    password: str,
+    role: StaffRole = StaffRole.OWNER,
 ) -> AdminUser:
+    """A staff member of every shop with a password: the first owner is made so."""
     problems = Problems()
     email = check.email_address(problems, email, "email")
     name = check.optional_text(problems, name, "name", max_length=200)
@@ -25,8 +31,10 @@ async def create_admin(
     )
     try:
         async with in_transaction():
-            admin = await AdminUser.create(email=email, name=name, password_hash=password_hash)
-            await audit.record(caller, "admin.created", admin, email=email)
+            admin = await AdminUser.create(
+                email=email, name=name, password_hash=password_hash, role=role, all_shops=True
+            )
+            await audit.record(caller, "admin.created", admin, email=email, role=role.value)
     except IntegrityError:
         raise check.invalid("An admin with this email exists already.", "email") from None
     return admin

@@ -6,8 +6,9 @@ from typing import Any
 
 from tortoise.models import Model
 
+from auth.scopes import ShopScope
 from auth.viewer import Caller
-from models import ActorKind, AuditEvent
+from models import ActorKind, AuditEvent, Shop
 from resolvers.pagination import Page, newest_first
 
 
@@ -19,9 +20,15 @@ async def record(
     actor_kind: ActorKind | None = None,
     actor_id: int | None = None,
     actor_label: str | None = None,
+    shop_id: int | None = None,
     **details: Any,
 ) -> AuditEvent:
-    """Record `action` by the caller (or the actor named) on `subject`."""
+    """Record `action` by the caller (or the actor named) on `subject`.
+
+    The event belongs to the subject's shop (staff of other shops do not read it); `shop_id`
+    names the shop of an action whose subject is no shop's, or is missing, such as a failed
+    sign-in to a shop.
+    """
     viewer = caller.viewer
     if actor_kind is None:
         if caller.system_actor is not None:
@@ -41,7 +48,16 @@ async def record(
         object_id=subject.pk if subject is not None else None,
         client_address=caller.client_address,
         details=_storable(details),
+        shop_id=shop_id if shop_id is not None else shop_of(subject),
     )
+
+
+def shop_of(subject: Model | None) -> int | None:
+    """The shop `subject` belongs to: a shop itself, or whatever has a `shop_id`; else none."""
+    if isinstance(subject, Shop):
+        return subject.id
+    shop_id = getattr(subject, "shop_id", None)
+    return shop_id if isinstance(shop_id, int) else None
 
 
 def _storable(value: Any) -> Any:
@@ -55,5 +71,6 @@ def _storable(value: Any) -> Any:
     return value
 
 
-async def audit_events(first: int | None, after: str | None) -> Page[AuditEvent]:
-    return await newest_first(AuditEvent.all(), first, after)
+async def audit_events(scope: ShopScope, first: int | None, after: str | None) -> Page[AuditEvent]:
+    """The events of the scope's shops, newest first; those of no shop for every-shop staff only."""
+    return await newest_first(scope.applied(AuditEvent.all()), first, after)

@@ -26,6 +26,14 @@ class ErrorCode(str, Enum):
     INVALID_TOKEN = "INVALID_TOKEN"  # noqa: S105 (an error code, not a token)
     PASSWORD_CHANGE_REQUIRED = "PASSWORD_CHANGE_REQUIRED"  # noqa: S105 (an error code, not a password)
     RATE_LIMITED = "RATE_LIMITED"
+    # Staff MFA: enrolment, confirmation, switching off, and a server that cannot keep secrets.
+    MFA_ALREADY_ENABLED = "MFA_ALREADY_ENABLED"
+    MFA_NOT_ENABLED = "MFA_NOT_ENABLED"
+    MFA_ENROLMENT_NOT_STARTED = "MFA_ENROLMENT_NOT_STARTED"
+    MFA_UNAVAILABLE = "MFA_UNAVAILABLE"
+    # Staff management: the last owner of every shop stays, and no one grants beyond their own shops.
+    LAST_OWNER = "LAST_OWNER"
+    OUTSIDE_OWN_SHOPS = "OUTSIDE_OWN_SHOPS"
 
 
 @dataclass(frozen=True)

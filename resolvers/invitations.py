@@ -17,6 +17,7 @@ from resolvers.links import invitation_url
 from resolvers.passwords import hash_new_password, password_length
 from resolvers.runtime import Runtime
 from resolvers.signed_in import SignedIn
+from resolvers.staff_redemption import accept_staff_invitation
 
 INVALID_LINK = "This link is not valid (any more). Ask the shop for a new one."
 
@@ -48,6 +49,7 @@ async def send_invitation(
             "valid_days": runtime.invitation_lifetime.days,
         },
         now=now,
+        shop_id=shop.id,
     )
 
 
@@ -66,18 +68,11 @@ class CheckedLink:
     new_hash: str
 
 
-async def checked_link(
-    runtime: Runtime,
-    caller: Caller,
-    purpose: TokenPurpose,
-    token: str,
-    password: str,
-    confirmation: str,
-    *,
-    first_password: bool = False,
-) -> CheckedLink:
-    """Checks the link and the new password; INVALID_TOKEN for a used, expired or unknown link,
-    or one of an excluded user (no side door, rule 10 of docs/api.md)."""
+async def found_link(
+    runtime: Runtime, caller: Caller, purpose: TokenPurpose, token: str, password: str
+) -> OneTimeToken | None:
+    """Counts the attempt against the rate limit and finds the link, a shop user's or a staff
+    member's; None when it is used, expired or unknown."""
     operation = "acceptInvitation" if purpose is TokenPurpose.INVITATION else "resetPassword"
     await runtime.limit(operation, caller.client_address)
     problems = Problems()
@@ -85,21 +80,37 @@ async def checked_link(
     # An overlong password is refused before the link is looked up (or audited): junk
     # requests must not grow the audit log.
     problems.raise_if_any()
+    return await one_time_tokens.redeemable(token, purpose, now=runtime.now())
+
+
+async def checked_link(
+    runtime: Runtime,
+    caller: Caller,
+    purpose: TokenPurpose,
+    row: OneTimeToken | None,
+    password: str,
+    confirmation: str,
+    *,
+    first_password: bool = False,
+) -> CheckedLink:
+    """Checks a shop user's link and the new password; INVALID_TOKEN for a used, expired or
+    unknown link, or one of an excluded user (no side door, rule 10 of docs/api.md)."""
+    problems = Problems()
     now = runtime.now()
-    row = await one_time_tokens.redeemable(token, purpose, now=now)
+    shop_user = row.shop_user if row is not None else None
     if (
         row is None
-        or row.shop_user.is_excluded_at(now)
-        or (first_password and row.shop_user.password_hash is not None)
+        or shop_user is None
+        or shop_user.is_excluded_at(now)
+        or (first_password and shop_user.password_hash is not None)
     ):
         # A link is a way in: a refused one is audited like a failed sign-in.
         await audit.record(
-            caller, "customer.link_refused", row.shop_user if row else None,
+            caller, "customer.link_refused", shop_user,
             actor_kind=ActorKind.ANONYMOUS, purpose=purpose.value,
         )
         problems.add(ErrorCode.INVALID_TOKEN, INVALID_LINK, "token")
         raise problems.error()
-    shop_user: ShopUser = row.shop_user
     contact = await ContactPerson.get(id=shop_user.contact_id)
     new_hash = await hash_new_password(
         runtime.passwords, problems, password, confirmation,
@@ -111,9 +122,13 @@ async def checked_link(
 async def accept_invitation(
     runtime: Runtime, caller: Caller, token: str, password: str, confirmation: str
 ) -> SignedIn:
-    """Sets the first password, activates the user, signs them in and tells staff."""
+    """Sets the first password, activates the user, signs them in and tells staff; a staff
+    member's invitation signs them in as staff (resolvers/staff_redemption.py)."""
+    row = await found_link(runtime, caller, TokenPurpose.INVITATION, token, password)
+    if row is not None and row.admin is not None:
+        return await accept_staff_invitation(runtime, caller, row, row.admin, password, confirmation)
     link = await checked_link(
-        runtime, caller, TokenPurpose.INVITATION, token, password, confirmation, first_password=True
+        runtime, caller, TokenPurpose.INVITATION, row, password, confirmation, first_password=True
     )
     row, shop_user, shop, contact, new_hash = link.row, link.shop_user, link.shop, link.contact, link.new_hash
     now = runtime.now()
@@ -142,5 +157,6 @@ async def accept_invitation(
                 language=shop.default_language,
                 context={"shop_name": shop.name, "name": contact.full_name, "username": shop_user.username},
                 now=now,
+                shop_id=shop.id,
             )
     return SignedIn(session_token, viewer)

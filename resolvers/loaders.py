@@ -1,42 +1,65 @@
-"""DataLoaders, made fresh for every request, so a page of N rows costs a fixed number of queries."""
+"""DataLoaders, made fresh for every request, so a page of N rows costs a fixed number of queries.
+
+The loaders of what belongs to a shop read through the viewer's `ShopScope`, in the one
+query of each batch: a row of a shop outside the scope loads as missing, exactly like an
+id that does not exist, and a group leaves it out.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
+from auth.scopes import EVERY_SHOP, ShopScope
 from models import (
     AdminUser,
+    AuditEvent,
     ContactPerson,
     Debtor,
+    OutboxMessage,
     RegistrationAnswer,
     RegistrationField,
     RegistrationRequest,
+    Session,
     Shop,
     ShopUser,
 )
 from resolvers.matching import clues_of, matching_debtors
+from resolvers.staff_loaders import shops_by_admin
 
 M = TypeVar("M", bound=Model)
 
 
-def _by_id(model: type[M]) -> DataLoader[int, M | None]:
+class _Narrowing(Protocol[M]):
+    """What a loader's query goes through before it is sent: the scope, or nothing."""
+
+    def __call__(self, rows: QuerySet[M], /) -> QuerySet[M]: ...
+
+
+def _unnarrowed(rows: QuerySet[M]) -> QuerySet[M]:
+    return rows
+
+
+def _by_id(model: type[M], narrowed: _Narrowing[M] = _unnarrowed) -> DataLoader[int, M | None]:
     async def load(ids: Sequence[int]) -> list[M | None]:
-        found = {row.pk: row for row in await model.filter(id__in=list(ids))}
+        found = {row.pk: row for row in await narrowed(model.filter(id__in=list(ids)))}
         return [found.get(key) for key in ids]
 
     return DataLoader(load_fn=load)
 
 
-def _grouped_by(model: type[M], foreign_key: str) -> DataLoader[int, list[M]]:
+def _grouped_by(
+    model: type[M], foreign_key: str, narrowed: _Narrowing[M] = _unnarrowed
+) -> DataLoader[int, list[M]]:
     async def load(keys: Sequence[int]) -> list[list[M]]:
         groups: dict[int, list[M]] = defaultdict(list)
-        for row in await model.filter(**{f"{foreign_key}__in": list(keys)}):
+        for row in await narrowed(model.filter(**{f"{foreign_key}__in": list(keys)})):
             groups[getattr(row, foreign_key)].append(row)
         return [groups.get(key, []) for key in keys]
 
@@ -56,15 +79,24 @@ def _matching_debtors(
 
 
 class Loaders:
-    """One set of loaders per request: a cache that never outlives what it saw.
+    """One set of loaders per request and scope: a cache that never outlives what it saw.
 
     Each loader is made when the request first asks for it: most requests use one
-    or two, and the ones never made leave no garbage for the collector.
+    or two, and the ones never made leave no garbage for the collector. Debtors and
+    contact persons are shared by every shop and are not narrowed; staff accounts are
+    not a shop's, and who may read which is decided where they are read.
     """
+
+    def __init__(self, scope: ShopScope = EVERY_SHOP) -> None:
+        self.scope = scope
+
+    def _in_scope(self, shop_field: str = "shop_id") -> _Narrowing[M]:
+        scope = self.scope
+        return lambda rows: scope.applied(rows, shop_field)
 
     @cached_property
     def shop_by_id(self) -> DataLoader[int, Shop | None]:
-        return _by_id(Shop)
+        return _by_id(Shop, self._in_scope("id"))
 
     @cached_property
     def debtor_by_id(self) -> DataLoader[int, Debtor | None]:
@@ -76,11 +108,27 @@ class Loaders:
 
     @cached_property
     def shop_user_by_id(self) -> DataLoader[int, ShopUser | None]:
-        return _by_id(ShopUser)
+        return _by_id(ShopUser, self._in_scope())
 
     @cached_property
     def admin_user_by_id(self) -> DataLoader[int, AdminUser | None]:
         return _by_id(AdminUser)
+
+    @cached_property
+    def registration_request_by_id(self) -> DataLoader[int, RegistrationRequest | None]:
+        return _by_id(RegistrationRequest, self._in_scope())
+
+    @cached_property
+    def registration_field_by_id(self) -> DataLoader[int, RegistrationField | None]:
+        return _by_id(RegistrationField, self._in_scope())
+
+    @cached_property
+    def audit_event_by_id(self) -> DataLoader[int, AuditEvent | None]:
+        return _by_id(AuditEvent, self._in_scope())
+
+    @cached_property
+    def outbox_message_by_id(self) -> DataLoader[int, OutboxMessage | None]:
+        return _by_id(OutboxMessage, self._in_scope())
 
     @cached_property
     def contacts_by_debtor(self) -> DataLoader[int, list[ContactPerson]]:
@@ -88,16 +136,32 @@ class Loaders:
 
     @cached_property
     def shop_users_by_contact(self) -> DataLoader[int, list[ShopUser]]:
-        return _grouped_by(ShopUser, "contact_id")
+        return _grouped_by(ShopUser, "contact_id", self._in_scope())
 
     @cached_property
     def registration_fields_by_shop(self) -> DataLoader[int, list[RegistrationField]]:
-        return _grouped_by(RegistrationField, "shop_id")
+        return _grouped_by(RegistrationField, "shop_id", self._in_scope())
 
     @cached_property
     def answers_by_request(self) -> DataLoader[int, list[RegistrationAnswer]]:
-        return _grouped_by(RegistrationAnswer, "request_id")
+        return _grouped_by(RegistrationAnswer, "request_id", self._in_scope("request__shop_id"))
 
     @cached_property
     def matching_debtors_by_request(self) -> DataLoader[RegistrationRequest, list[Debtor]]:
         return _matching_debtors(self.answers_by_request)
+
+    # Every session of the accounts, ended ones too: who may see them, and which still live,
+    # is decided where they are read (resolvers/session_lists.py).
+    @cached_property
+    def sessions_by_admin(self) -> DataLoader[int, list[Session]]:
+        return _grouped_by(Session, "admin_id")
+
+    @cached_property
+    def sessions_by_shop_user(self) -> DataLoader[int, list[Session]]:
+        return _grouped_by(Session, "shop_user_id")
+
+    # The shops listed on staff accounts; who may read them is decided by the reach of the
+    # field that found the staff member (resolvers/staff.py).
+    @cached_property
+    def shops_by_admin(self) -> DataLoader[int, list[Shop]]:
+        return shops_by_admin()

@@ -7,6 +7,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from auth import one_time_tokens
+from auth.scopes import EVERY_SHOP
 from auth.sessions import end_sessions_of, start_session
 from auth.viewer import Caller, Viewer
 from mail.jobs import PASSWORD_RESET_REQUESTED
@@ -15,12 +16,13 @@ from models import ContactPerson, OutboxMessage, ShopUser, TokenPurpose
 from models.normalise import normalise_email
 from resolvers import audit
 from resolvers import validation as check
-from resolvers.invitations import checked_link, invalid_token, send_invitation
+from resolvers.invitations import checked_link, found_link, invalid_token, send_invitation
 from resolvers.links import password_reset_url
 from resolvers.runtime import Runtime
 from resolvers.shop_users import users_with_email
 from resolvers.shops import shop_by_handle
 from resolvers.signed_in import SignedIn
+from resolvers.staff_redemption import reset_staff_password
 
 # Who the audit log names for the mails a reset request makes: the delivery loop makes them.
 MAIL_DELIVERY = Caller.system("mail delivery")
@@ -38,17 +40,19 @@ async def request_password_reset(runtime: Runtime, caller: Caller, shop_handle: 
     await runtime.limit(
         "requestPasswordReset", caller.client_address, f"{shop_handle[:64]}:{address[:254]}"
     )
-    shop = await shop_by_handle(shop_handle)
+    shop = await shop_by_handle(shop_handle, scope=EVERY_SHOP)
     async with in_transaction():
         await enqueue_job(
             PASSWORD_RESET_REQUESTED,
-            recipient=_storable_address(address),
+            recipient=storable_address(address),
             context=_job_context(shop.id, address),
             now=runtime.now(),
+            shop_id=shop.id,
         )
         # Whom it matched is recorded when the job is worked out: here it is not known yet.
         await audit.record(
-            caller, "customer.password_reset_requested", shop=shop.handle, email=address[:254]
+            caller, "customer.password_reset_requested",
+            shop_id=shop.id, shop=shop.handle, email=address[:254],
         )
 
 
@@ -59,7 +63,7 @@ def _job_context(shop_id: int, address: str) -> dict[str, Any]:
     return {"shop_id": shop_id, "email": address if fits else None}
 
 
-def _storable_address(address: str) -> str:
+def storable_address(address: str) -> str:
     return address[:254].replace("\x00", "\ufffd")
 
 
@@ -113,14 +117,19 @@ async def _send_reset_link(runtime: Runtime, user: ShopUser, recipient: str) -> 
             "valid_minutes": int(runtime.password_reset_lifetime.total_seconds() // 60),
         },
         now=now,
+        shop_id=user.shop_id,
     )
 
 
 async def reset_password(
     runtime: Runtime, caller: Caller, token: str, password: str, confirmation: str
 ) -> SignedIn:
-    """Sets the new password, ends every other session of the user and signs this one in."""
-    link = await checked_link(runtime, caller, TokenPurpose.PASSWORD_RESET, token, password, confirmation)
+    """Sets the new password, ends every other session of the user and signs this one in; a
+    staff member's link signs them in as staff (resolvers/staff_redemption.py)."""
+    row = await found_link(runtime, caller, TokenPurpose.PASSWORD_RESET, token, password)
+    if row is not None and row.admin is not None:
+        return await reset_staff_password(runtime, caller, row, row.admin, password, confirmation)
+    link = await checked_link(runtime, caller, TokenPurpose.PASSWORD_RESET, row, password, confirmation)
     row, shop_user, new_hash = link.row, link.shop_user, link.new_hash
     now = runtime.now()
     async with in_transaction():

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from auth.scopes import EVERY_SHOP, ShopScope
 from auth.viewer import Caller
 from models import ApprovalMode, RegistrationField, Shop
 from resolvers import audit
@@ -36,7 +37,8 @@ class RegistrationForm:
 
 
 async def registration_form(shop_handle: str) -> RegistrationForm:
-    shop = await shop_by_handle(shop_handle)
+    """Any shop's form, for anyone: it is what the storefront shows."""
+    shop = await shop_by_handle(shop_handle, scope=EVERY_SHOP)
     return RegistrationForm(shop, await fields_of(shop.id))
 
 
@@ -72,7 +74,7 @@ async def create_registration_field(
     label = check.required_text(problems, label, "label", max_length=200)
     try:
         async with in_transaction():
-            shop = await shop_by_handle(shop_handle, problems)
+            shop = await shop_by_handle(shop_handle, problems, scope=caller.scope)
             fields = await fields_of(shop.id)
             if len(fields) >= MAX_FIELDS:
                 problems.invalid(f"A form has at most {MAX_FIELDS} extra fields.", "shop")
@@ -89,9 +91,12 @@ async def create_registration_field(
     return field
 
 
-async def _field(pk: int | None, problems: Problems) -> RegistrationField:
-    """The field, or NOT_FOUND, reported with the call's other `problems` found so far."""
-    field = await RegistrationField.get_or_none(id=pk) if pk is not None else None
+async def _field(pk: int | None, problems: Problems, scope: ShopScope) -> RegistrationField:
+    """The field of a shop in `scope`, or NOT_FOUND (also for another shop's), reported with
+    the call's other `problems` found so far."""
+    field = (
+        await scope.applied(RegistrationField.filter(id=pk)).first() if pk is not None else None
+    )
     if field is None:
         problems.add(ErrorCode.NOT_FOUND, "No such registration field.", "id")
         raise problems.error()
@@ -105,7 +110,7 @@ async def update_registration_field(
     problems = Problems()
     new_label = check.required_text(problems, label, "label", max_length=200) if label is not None else None
     async with in_transaction():
-        field = await _field(pk, problems)
+        field = await _field(pk, problems, caller.scope)
         problems.raise_if_any()
         if new_label is not None and new_label != field.label:
             field.label = new_label
@@ -123,7 +128,7 @@ async def update_registration_field(
 async def delete_registration_field(caller: Caller, pk: int | None) -> int:
     """Removes the question from the form; answers already given stay as they were."""
     async with in_transaction():
-        field = await _field(pk, Problems())
+        field = await _field(pk, Problems(), caller.scope)
         await field.delete()
         await _renumber(await fields_of(field.shop_id))
         await audit.record(caller, "registration_field.deleted", field, key=field.key)
@@ -135,7 +140,7 @@ async def reorder_registration_fields(
 ) -> list[RegistrationField]:
     """Puts the shop's fields in the order given; every field of the shop, each once."""
     async with in_transaction():
-        shop = await shop_by_handle(shop_handle)
+        shop = await shop_by_handle(shop_handle, scope=caller.scope)
         fields = {field.id: field for field in await fields_of(shop.id)}
         if len(field_pks) != len(fields) or set(field_pks) != set(fields):
             raise check.invalid("List every field of this form once, in the new order.", "ids")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from auth.scopes import EVERY_SHOP, ShopScope
 from auth.viewer import Caller
 from mail.outbox import enqueue
 from models import (
@@ -103,7 +106,8 @@ async def _checked(submission: Submission) -> _Checked:
     if not problems.has("email") and not check.fits_column(ShopUser, "username_key", username_key(email)):
         problems.invalid("Use an email of at most 150 characters.", "email")
     company = check.optional_text(problems, submission.company, "company", max_length=200)
-    shop = await shop_by_handle(submission.shop_handle, problems)
+    # The public form: any shop's, whoever sends it.
+    shop = await shop_by_handle(submission.shop_handle, problems, scope=EVERY_SHOP)
     if not shop.registration_enabled:
         problems.add(ErrorCode.REGISTRATION_DISABLED, "This shop does not take registrations.", "shop")
         raise problems.error()
@@ -190,6 +194,7 @@ async def _tell_existing_user(
                 "reset_url": await new_reset_link(runtime, user),
             },
             now=now,
+            shop_id=checked.shop.id,
         )
     await audit.record(
         caller, "registration.existing_account", user, shop=checked.shop.handle, email=checked.email
@@ -216,6 +221,7 @@ async def _queue_review(
             },
             now=now,
             about_request=request,
+            shop_id=shop.id,
         )
     await enqueue(
         recipient=request.email,
@@ -224,6 +230,7 @@ async def _queue_review(
         context={"shop_name": shop.name, "name": request.name},
         now=now,
         about_request=request,
+        shop_id=shop.id,
     )
 
 
@@ -244,6 +251,7 @@ async def _queue_welcome(
             "sign_in_url": sign_in_url(runtime, shop),
         },
         now=now,
+        shop_id=shop.id,
     )
     if shop.notification_email:
         await enqueue(
@@ -257,6 +265,7 @@ async def _queue_welcome(
             },
             now=now,
             about_request=request,
+            shop_id=shop.id,
         )
 
 
@@ -363,9 +372,14 @@ async def _decide_each(
     return result
 
 
-async def _not_claimed(pk: int | None) -> UserInputError:
-    """Why a request could not be moved on: it is gone, or decided already."""
-    if pk is not None and await RegistrationRequest.filter(id=pk).exists():
+def _requests(caller: Caller, **conditions: Any) -> QuerySet[RegistrationRequest]:
+    """The requests of the caller's shops that meet `conditions`: another shop's read as missing."""
+    return caller.scope.applied(RegistrationRequest.filter(**conditions))
+
+
+async def _not_claimed(caller: Caller, pk: int | None) -> UserInputError:
+    """Why a request could not be moved on: it is gone (or another shop's), or decided already."""
+    if pk is not None and await _requests(caller, id=pk).exists():
         return UserInputError.of(ErrorCode.ALREADY_DECIDED, "This request was decided already.")
     return UserInputError.of(ErrorCode.NOT_FOUND, "No such registration request.")
 
@@ -410,14 +424,14 @@ async def _approve_one(
     after_checks: Pause,
 ) -> RegistrationRequest:
     async with in_transaction():
-        claimed = pk is not None and await RegistrationRequest.filter(
-            id=pk, status__in=[RegistrationStatus.PENDING, RegistrationStatus.REJECTED]
+        claimed = pk is not None and await _requests(
+            caller, id=pk, status__in=[RegistrationStatus.PENDING, RegistrationStatus.REJECTED]
         ).update(
             status=RegistrationStatus.APPROVED, decided_at=runtime.now(),
             decided_by_id=_decider_id(caller), rejection_reason=None,
         )
         if not claimed:
-            raise await _not_claimed(pk)
+            raise await _not_claimed(caller, pk)
         request = await RegistrationRequest.get(id=pk).select_related("shop")
         answers = await RegistrationAnswer.filter(request_id=request.id)
         # Read afresh in this transaction: an earlier id's rolled-back changes must not linger.
@@ -455,14 +469,14 @@ async def _reject_one(
 ) -> RegistrationRequest:
     now = runtime.now()
     async with in_transaction():
-        claimed = pk is not None and await RegistrationRequest.filter(
-            id=pk, status=RegistrationStatus.PENDING
+        claimed = pk is not None and await _requests(
+            caller, id=pk, status=RegistrationStatus.PENDING
         ).update(
             status=RegistrationStatus.REJECTED, decided_at=now,
             decided_by_id=_decider_id(caller), rejection_reason=reason,
         )
         if not claimed:
-            raise await _not_claimed(pk)
+            raise await _not_claimed(caller, pk)
         request = await RegistrationRequest.get(id=pk).select_related("shop")
         shop = request.shop
         notify = shop.notify_customer_on_rejection if notify_customer is None else notify_customer
@@ -474,6 +488,7 @@ async def _reject_one(
                 context={"shop_name": shop.name, "name": request.name, "reason": reason},
                 now=now,
                 about_request=request,
+                shop_id=shop.id,
             )
         await audit.record(caller, "registration.rejected", request, reason=reason, notified=notify)
     return request
@@ -492,7 +507,7 @@ async def delete_registrations(caller: Caller, pks: Sequence[int | None]) -> Bul
             # finds the request gone (PostgreSQL; SQLite runs one transaction at a time).
             request = None
             if pk is not None:
-                request = await RegistrationRequest.filter(id=pk).select_for_update().first()
+                request = await _requests(caller, id=pk).select_for_update().first()
             if request is None:
                 result.refuse(index, UserInputError.of(ErrorCode.NOT_FOUND, "No such registration request."))
                 continue
@@ -522,17 +537,19 @@ async def _forget_mails_about(request: RegistrationRequest) -> None:
 
 
 async def search_registration_requests(
+    scope: ShopScope,
     shop_handle: str | None,
     status: RegistrationStatus | None,
     search: str | None,
     first: int | None,
     after: str | None,
 ) -> Page[RegistrationRequest]:
-    """Requests by shop and status; `search` looks in name, email and company. Newest first."""
-    requests = RegistrationRequest.all()
+    """Requests of the scope's shops by shop and status; `search` looks in name, email and
+    company. Newest first. A shop outside the scope is NOT_FOUND, like an unknown one."""
+    requests = scope.applied(RegistrationRequest.all())
     problems = Problems()
     # In the arguments' order, so an unknown shop speaks first, as a client reading one code expects.
-    shop = await shop_if_any(shop_handle, problems) if shop_handle is not None else None
+    shop = await shop_if_any(shop_handle, problems, scope=scope) if shop_handle is not None else None
     term = search_term(problems, search)
     if shop is not None:
         requests = requests.filter(shop_id=shop.id)

@@ -70,6 +70,7 @@ async def send_reminder_digests(runtime: Runtime) -> list[str]:
                     "review_url": review_url(runtime, shop),
                 },
                 now=now,
+                shop_id=shop.id,
             )
         digested.append(shop.handle)
     return digested

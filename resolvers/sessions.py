@@ -13,6 +13,7 @@ from resolvers.errors import ErrorCode, Problems, UserInputError
 from resolvers.events import SignInKind
 from resolvers.passwords import hash_new_password, password_length, refuse_overlong_password
 from resolvers.runtime import Runtime
+from resolvers.shops import shop_id_of
 from resolvers.signed_in import SignedIn
 from resolvers.validation import fits_column
 
@@ -63,6 +64,8 @@ async def login(
         await audit.record(
             caller, "customer.login_failed", shop_user,
             actor_kind=ActorKind.ANONYMOUS, actor_label=username[:254], shop=shop_handle[:64],
+            # The shop's staff read of tries on it, also for a username it does not have.
+            shop_id=shop_user.shop_id if shop_user else await shop_id_of(shop_handle),
         )
         runtime.events.sign_in_failed(SignInKind.CUSTOMER)
         raise UserInputError.of(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)

@@ -9,6 +9,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from auth.scopes import ShopScope
 from auth.sessions import end_sessions_of
 from auth.viewer import Caller
 from models import ContactPerson, OneTimeToken, Shop, ShopUser, ShopUserStatus
@@ -120,7 +121,7 @@ async def create_shop_user(
     """
     new = replace(new, username=new.username.strip(), language=new.language.strip())
     contact = await find_contact_person(new.contact_pk)
-    shop = await find_shop(new.shop_handle)
+    shop = await find_shop(new.shop_handle, scope=caller.scope)
     problems = Problems()
     await _check(problems, new, contact, shop)
     if problems or contact is None or shop is None:
@@ -168,10 +169,13 @@ async def users_with_email(shop_id: int, email: str) -> list[ShopUser]:
     return await ShopUser.filter(matches, shop_id=shop_id).select_related("contact", "shop")
 
 
-async def _shop_user(pk: int | None, problems: Problems) -> ShopUser:
-    """The shop user, or NOT_FOUND, reported with the call's other `problems` found so far."""
+async def _shop_user(caller: Caller, pk: int | None, problems: Problems) -> ShopUser:
+    """The shop user of one of the caller's shops, or NOT_FOUND (also for another shop's),
+    reported with the call's other `problems` found so far."""
     shop_user = (
-        await ShopUser.get_or_none(id=pk).select_related("shop", "contact") if pk is not None else None
+        await caller.scope.applied(ShopUser.filter(id=pk)).select_related("shop", "contact").first()
+        if pk is not None
+        else None
     )
     if shop_user is None:
         problems.add(ErrorCode.NOT_FOUND, "No such shop user.", "shopUserId")
@@ -183,7 +187,7 @@ async def resend_invitation(runtime: Runtime, caller: Caller, shop_user_pk: int 
     """A fresh invitation link; the one sent before stops working."""
     problems = Problems()
     async with in_transaction():
-        shop_user = await _shop_user(shop_user_pk, problems)
+        shop_user = await _shop_user(caller, shop_user_pk, problems)
         if shop_user.password_hash is not None:
             problems.invalid(
                 "This user has set a password already; a password reset is what helps.", "shopUserId"
@@ -214,7 +218,7 @@ async def set_exclusion(
     reason = check.optional_text(problems, reason, "reason", max_length=1000)
     end = _exclusion_end(problems, until, now) if excluded else None
     async with in_transaction():
-        shop_user = await _shop_user(shop_user_pk, problems)
+        shop_user = await _shop_user(caller, shop_user_pk, problems)
         if excluded and not shop_user.may_be_excluded:
             problems.add(ErrorCode.NOT_EXCLUDABLE, "This user may not be excluded.", "shopUserId")
         problems.raise_if_any()
@@ -277,17 +281,19 @@ def _status_filter(status: ShopUserStatus, now: datetime) -> Q:
 
 async def search_shop_users(
     runtime: Runtime,
+    scope: ShopScope,
     shop_handle: str | None,
     status: ShopUserStatus | None,
     search: str | None,
     first: int | None,
     after: str | None,
 ) -> Page[ShopUser]:
-    """Shop users by shop, status, and username, contact or debtor text, newest first."""
-    users = ShopUser.all()
+    """Shop users of the scope's shops by shop, status, and username, contact or debtor text,
+    newest first. A shop outside the scope is NOT_FOUND, like an unknown one."""
+    users = scope.applied(ShopUser.all())
     problems = Problems()
     # In the arguments' order, so an unknown shop speaks first, as a client reading one code expects.
-    shop = await shop_if_any(shop_handle, problems) if shop_handle is not None else None
+    shop = await shop_if_any(shop_handle, problems, scope=scope) if shop_handle is not None else None
     term = search_term(problems, search)
     if shop is not None:
         users = users.filter(shop_id=shop.id)

@@ -8,6 +8,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from auth.scopes import EVERY_SHOP, ShopScope
 from auth.viewer import Caller
 from models import ApprovalMode, Shop
 from resolvers import audit
@@ -90,29 +91,39 @@ def offered_language(problems: Problems, shop: Shop, language: str) -> str:
     return language
 
 
-async def list_shops() -> list[Shop]:
-    return await Shop.all()
+async def list_shops(scope: ShopScope) -> list[Shop]:
+    return await scope.applied(Shop.all(), "id")
 
 
-async def find_shop(handle: str) -> Shop | None:
-    return await Shop.get_or_none(handle=handle) if check.fits_column(Shop, "handle", handle) else None
+async def find_shop(handle: str, *, scope: ShopScope) -> Shop | None:
+    """The shop of `handle` if it is in `scope`: one outside reads as missing, like a handle
+    that names nothing. Anyone's forms and sign-ins pass EVERY_SHOP."""
+    if not check.fits_column(Shop, "handle", handle):
+        return None
+    return await scope.applied(Shop.filter(handle=handle), "id").first()
 
 
-async def shop_by_handle(handle: str, problems: Problems | None = None) -> Shop:
-    """The shop, or NOT_FOUND, reported with the call's other `problems` found so far."""
+async def shop_by_handle(handle: str, problems: Problems | None = None, *, scope: ShopScope) -> Shop:
+    """The shop in `scope`, or NOT_FOUND, reported with the call's other `problems` found so far."""
     problems = Problems() if problems is None else problems
-    shop = await shop_if_any(handle, problems)
+    shop = await shop_if_any(handle, problems, scope=scope)
     if shop is None:
         raise problems.error()
     return shop
 
 
-async def shop_if_any(handle: str, problems: Problems) -> Shop | None:
-    """The shop; None, with NOT_FOUND at `shop` among `problems`, when there is none."""
-    shop = await find_shop(handle)
+async def shop_if_any(handle: str, problems: Problems, *, scope: ShopScope) -> Shop | None:
+    """The shop in `scope`; None, with NOT_FOUND at `shop` among `problems`, when there is none."""
+    shop = await find_shop(handle, scope=scope)
     if shop is None:
         problems.add(ErrorCode.NOT_FOUND, f"No shop '{handle[:64]}'.", "shop")
     return shop
+
+
+async def shop_id_of(handle: str) -> int | None:
+    """The id of the shop of `handle`, or None: whose an anonymous action (a failed sign-in) is."""
+    shop = await find_shop(handle, scope=EVERY_SHOP)
+    return shop.id if shop is not None else None
 
 
 async def create_shop(caller: Caller, handle: str, settings: ShopSettings) -> Shop:
@@ -138,7 +149,7 @@ async def update_shop_settings(caller: Caller, handle: str, settings: ShopSettin
     problems = Problems()
     values = _validated(problems, settings.changes())
     async with in_transaction():
-        shop = await find_shop(handle)
+        shop = await find_shop(handle, scope=caller.scope)
         if shop is None:
             problems.add(ErrorCode.NOT_FOUND, "No such shop.", "shop")
             raise problems.error()

@@ -13,14 +13,18 @@ from schema.debtor_mutations import DebtorMutations
 from schema.errors import GRAPHQL_ERRORS
 from schema.limits import QUERY_LIMITS
 from schema.masking import MaskUnexpectedErrors
+from schema.mfa_mutations import MfaMutations
 from schema.password_mutations import PasswordMutations
 from schema.query import Query
 from schema.registration_field_mutations import RegistrationFieldMutations
 from schema.registration_mutations import RegistrationMutations
 from schema.scalars import SCALAR_OVERRIDES
+from schema.session_list_mutations import SessionListMutations
 from schema.session_mutations import SessionMutations
+from schema.session_notice import SessionNotice
 from schema.shop_mutations import ShopMutations
 from schema.shop_user_mutations import ShopUserMutations
+from schema.staff_mutations import StaffMutations
 
 
 @strawberry.type(
@@ -30,12 +34,15 @@ from schema.shop_user_mutations import ShopUserMutations
 )
 class Mutation(
     SessionMutations,
+    MfaMutations,
+    SessionListMutations,
     PasswordMutations,
     RegistrationMutations,
     ShopMutations,
     RegistrationFieldMutations,
     DebtorMutations,
     ShopUserMutations,
+    StaffMutations,
 ):
     pass
 
@@ -54,5 +61,5 @@ schema = GatehouseSchema(
     types=[GraphQLErrorCode],
     scalar_overrides=SCALAR_OVERRIDES,
     config=StrawberryConfig(disable_field_suggestions=True),
-    extensions=[GraphQLErrorCodes, *QUERY_LIMITS, MaskUnexpectedErrors],
+    extensions=[GraphQLErrorCodes, *QUERY_LIMITS, MaskUnexpectedErrors, SessionNotice],
 )

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry import Info
 
+from auth.scopes import EVERY_SHOP
 from auth.viewer import Caller, Viewer
 from resolvers.loaders import Loaders
 from resolvers.runtime import Runtime
@@ -31,7 +32,17 @@ class Context:
     user_agent: str | None = None
     # True when the request's token signed nobody in: the answer says so (extensions.session).
     session_ended: bool = False
-    loaders: Loaders = field(default_factory=Loaders)
+    _loaders: Loaders | None = field(default=None, repr=False)
+
+    @property
+    def loaders(self) -> Loaders:
+        """This request's loaders, read through the viewer's shops. A sign-in that changes
+        them (anonymous to a staff member of some shops) gets fresh ones: nothing loaded for
+        the earlier viewer is served to the new one."""
+        scope = self.viewer.scope if self.viewer is not None else EVERY_SHOP
+        if self._loaders is None or self._loaders.scope != scope:
+            self._loaders = Loaders(scope)
+        return self._loaders
 
     @property
     def caller(self) -> Caller:

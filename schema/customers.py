@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from auth.permissions import PasswordChangeNotPending
+from auth.permissions import reaching
+from auth.roles import Capability
 from models import ContactPerson as ContactPersonModel
 from models import Debtor as DebtorModel
 from models import ShopUser as ShopUserModel
@@ -19,6 +20,7 @@ from schema.context import GatehouseInfo
 from schema.enums import describe_enum
 from schema.errors import ClientInputError
 from schema.nodes import Node, existing, global_id
+from schema.sessions import Session, sessions_field
 from schema.visibility import visible_contacts, visible_shop_users
 
 if TYPE_CHECKING:
@@ -113,7 +115,10 @@ class Debtor(Node):
             checkout_payment_limit=debtor.checkout_payment_limit,
         )
 
-    @strawberry.field(description="The debtor's contact persons; a shop user sees only its own.")
+    @strawberry.field(
+        permission_classes=reaching(Capability.READ_CUSTOMERS),
+        description="The debtor's contact persons; a shop user sees only its own.",
+    )
     async def contacts(self, info: GatehouseInfo) -> list[ContactPerson]:
         rows = await info.context.loaders.contacts_by_debtor.load(self.pk)
         return [ContactPerson.from_model(row) for row in visible_contacts(info, rows)]
@@ -149,19 +154,26 @@ class ContactPerson(Node):
             language=contact.language,
         )
 
-    @strawberry.field(description="The company the person belongs to.")
+    @strawberry.field(
+        permission_classes=reaching(Capability.READ_CUSTOMERS),
+        description="The company the person belongs to.",
+    )
     async def debtor(self, info: GatehouseInfo) -> Debtor:
         return Debtor.from_model(existing(await info.context.loaders.debtor_by_id.load(self.debtor_pk)))
 
-    @strawberry.field(description="The person's logins, one per shop at most; a shop user sees only itself.")
+    @strawberry.field(
+        permission_classes=reaching(Capability.READ_SHOP_USERS),
+        description="The person's logins, one per shop at most: staff see those of their shops "
+        "(with a role that reads shop users, else FORBIDDEN); a shop user sees only itself.",
+    )
     async def shop_users(self, info: GatehouseInfo) -> list[ShopUser]:
         rows = await info.context.loaders.shop_users_by_contact.load(self.pk)
         return [ShopUser.from_model(row) for row in visible_shop_users(info, rows)]
 
 
 @strawberry.type(
-    description="A customer's login to one shop, attached to one contact person. Staff read every "
-    "shop user; a shop user reads only itself (as `viewer`)."
+    description="A customer's login to one shop, attached to one contact person. Staff read the "
+    "shop users of their shops; a shop user reads only itself (as `viewer`)."
 )
 class ShopUser(Node):
     model: strawberry.Private[ShopUserModel]
@@ -177,13 +189,15 @@ class ShopUser(Node):
     )
     must_change_password: bool = strawberry.field(
         description="Set when staff chose the password: until the user changes it (changePassword), "
-        "its account's data answers PASSWORD_CHANGE_REQUIRED."
+        "it reads its own `viewer` (contact, debtor, shop, order rules) and may log out, and "
+        "everything else answers PASSWORD_CHANGE_REQUIRED."
     )
     created_at: datetime = strawberry.field(description="When the user was made.")
     activated_at: datetime | None = strawberry.field(
         description="When a password was first set; null while INVITED."
     )
     last_login_at: datetime | None = strawberry.field(description="The last sign-in; null if none yet.")
+    sessions: list[Session] = sessions_field("staff whose role supports shop users of its shop")
 
     @classmethod
     def from_model(cls, user: ShopUserModel) -> ShopUser:
@@ -226,26 +240,22 @@ class ShopUser(Node):
         return self.model.status_at(info.context.runtime.now())
 
     @strawberry.field(
-        permission_classes=[PasswordChangeNotPending],
-        description="The person this login belongs to (PASSWORD_CHANGE_REQUIRED while the user "
-        "must change its password).",
+        permission_classes=reaching(Capability.READ_CUSTOMERS),
+        description="The person this login belongs to.",
     )
     async def contact(self, info: GatehouseInfo) -> ContactPerson:
         row = await info.context.loaders.contact_person_by_id.load(self.model.contact_id)
         return ContactPerson.from_model(existing(row))
 
     @strawberry.field(
-        permission_classes=[PasswordChangeNotPending],
-        description="The contact person's company (PASSWORD_CHANGE_REQUIRED while the user must "
-        "change its password).",
+        permission_classes=reaching(Capability.READ_CUSTOMERS),
+        description="The contact person's company.",
     )
     async def debtor(self, info: GatehouseInfo) -> Debtor:
         return Debtor.from_model(await self._debtor_model(info))
 
     @strawberry.field(
-        permission_classes=[PasswordChangeNotPending],
-        description="The shop this login is for (PASSWORD_CHANGE_REQUIRED while the user must "
-        "change its password).",
+        permission_classes=reaching(Capability.READ_SHOPS), description="The shop this login is for."
     )
     async def shop(self, info: GatehouseInfo) -> ShopRef:
         from schema.shops import Shop
@@ -253,9 +263,9 @@ class ShopUser(Node):
         return Shop.from_model(existing(await info.context.loaders.shop_by_id.load(self.model.shop_id)))
 
     @strawberry.field(
-        permission_classes=[PasswordChangeNotPending],
+        permission_classes=reaching(Capability.READ_CUSTOMERS),
         description="Where an order of `amount` goes under this user's order rules, so a storefront "
-        "never re-implements them (PASSWORD_CHANGE_REQUIRED while the user must change its password).",
+        "never re-implements them.",
     )
     async def order_policy(
         self,

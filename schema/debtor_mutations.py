@@ -7,7 +7,8 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import staff_only
+from auth.permissions import may
+from auth.roles import Capability
 from resolvers import debtors
 from schema.context import GatehouseInfo
 from schema.customers import ContactPerson, Debtor
@@ -118,7 +119,8 @@ class ContactPersonPayload:
 @strawberry.type
 class DebtorMutations:
     @strawberry.mutation(
-        permission_classes=staff_only(), description="Add a customer company (staff only)."
+        permission_classes=may(Capability.MANAGE_CUSTOMERS),
+        description="Add a customer company (OWNER, MANAGER).",
     )
     @refusals_as(DebtorPayload)
     async def create_debtor(
@@ -128,8 +130,8 @@ class DebtorMutations:
         return DebtorPayload(debtor=Debtor.from_model(debtor))
 
     @strawberry.mutation(
-        permission_classes=staff_only(),
-        description="Change a debtor's fields (staff only); an unknown id is NOT_FOUND at [\"id\"].",
+        permission_classes=may(Capability.MANAGE_CUSTOMERS),
+        description="Change a debtor's fields (OWNER, MANAGER); an unknown id is NOT_FOUND at [\"id\"].",
     )
     @refusals_as(DebtorPayload)
     async def update_debtor(
@@ -141,8 +143,8 @@ class DebtorMutations:
         return DebtorPayload(debtor=Debtor.from_model(debtor))
 
     @strawberry.mutation(
-        permission_classes=staff_only(),
-        description="Add a person to a debtor (staff only); an unknown debtor is NOT_FOUND at "
+        permission_classes=may(Capability.MANAGE_CUSTOMERS),
+        description="Add a person to a debtor (OWNER, MANAGER); an unknown debtor is NOT_FOUND at "
         "[\"debtorId\"].",
     )
     @refusals_as(ContactPersonPayload)
@@ -157,8 +159,9 @@ class DebtorMutations:
         return ContactPersonPayload(contact_person=ContactPerson.from_model(contact))
 
     @strawberry.mutation(
-        permission_classes=staff_only(),
-        description="Change a contact person's fields (staff only); an unknown id is NOT_FOUND at [\"id\"].",
+        permission_classes=may(Capability.MANAGE_CUSTOMERS),
+        description="Change a contact person's fields (OWNER, MANAGER); an unknown id is "
+        "NOT_FOUND at [\"id\"].",
     )
     @refusals_as(ContactPersonPayload)
     async def update_contact_person(

@@ -21,13 +21,15 @@ describe_enum(
         ErrorCode.INVALID: "A value breaks its rules: format, length, range, a debtor number or "
         "shop handle already taken, a password over 128 characters. `message` says what is wanted.",
         ErrorCode.NOT_FOUND: "An id or handle names nothing: no such shop, debtor, contact person, "
-        "shop user, registration field or registration request (also one deleted meanwhile).",
+        "shop user, registration field or registration request (also one deleted meanwhile); "
+        "for staff of some shops, also a staff member or a shop outside their shops.",
         ErrorCode.REGISTRATION_DISABLED: "submitRegistration to a shop whose registrationEnabled is off.",
         ErrorCode.FIELD_REQUIRED: "A required value is missing or blank: a name, a username, an answer "
         "to one of the form's questions (at [\"answers\", key]), a password or its confirmation "
         "where one is needed.",
         ErrorCode.ALREADY_HAS_ACCOUNT: "The contact person (createShopUser), or the customer of the "
-        "request (approve), has a user in this shop already.",
+        "request (approve), has a user in this shop already; inviteStaff of an email that is a "
+        "staff member's already (one who accepted, or one deactivated).",
         ErrorCode.ALREADY_DECIDED: "approve of a request that is APPROVED already, or reject of one "
         "that is no longer PENDING, including one another call decided a moment before.",
         ErrorCode.PASSWORD_MISMATCH: "The password and its confirmation differ.",
@@ -42,14 +44,32 @@ describe_enum(
         ErrorCode.ACCOUNT_EXCLUDED: "The shop user is excluded: login with the right password is "
         "refused (a wrong one gets INVALID_CREDENTIALS), and so is resendInvitation until readmitted.",
         ErrorCode.INVALID_CREDENTIALS: "login or adminLogin with an unknown account or a wrong "
-        "password (the same answer for both); changePassword with a wrong currentPassword.",
+        "password (the same answer for both); changePassword with a wrong currentPassword; "
+        "disableMfa or regenerateRecoveryCodes with a wrong password; verifyMfa or "
+        "confirmMfaEnrolment with a wrong code, or one already used (at [\"code\"]).",
         ErrorCode.INVALID_TOKEN: "acceptInvitation or resetPassword with a link token that is "
-        "unknown, used, expired or replaced by a newer link, or whose user is excluded.",
+        "unknown, used, expired or replaced by a newer link, or whose user is excluded or "
+        "deactivated (staff); verifyMfa "
+        "with a challenge that is unknown, used or older than 5 minutes (sign in again).",
         ErrorCode.PASSWORD_CHANGE_REQUIRED: "Not given in userErrors: a shop user who must change its "
         "password is told so by a GraphQL error with extensions.code PASSWORD_CHANGE_REQUIRED.",
         ErrorCode.RATE_LIMITED: "Too many attempts from this client address or on this account "
-        "(login, adminLogin, submitRegistration, requestPasswordReset, acceptInvitation, "
-        "resetPassword); try again after retryAfterSeconds.",
+        "(login, adminLogin, verifyMfa, disableMfa, regenerateRecoveryCodes, submitRegistration, "
+        "requestPasswordReset, requestAdminPasswordReset, acceptInvitation, resetPassword); try "
+        "again after retryAfterSeconds.",
+        ErrorCode.MFA_ALREADY_ENABLED: "startMfaEnrolment or confirmMfaEnrolment while two-factor "
+        "sign-in is on already: disableMfa first to enrol another device.",
+        ErrorCode.MFA_NOT_ENABLED: "disableMfa or regenerateRecoveryCodes while two-factor sign-in "
+        "is off.",
+        ErrorCode.MFA_ENROLMENT_NOT_STARTED: "confirmMfaEnrolment before startMfaEnrolment (or "
+        "after an enrolment was reset).",
+        ErrorCode.MFA_UNAVAILABLE: "The server cannot keep or read MFA secrets: it has no "
+        "GATEHOUSE_SECRET_KEY, or not the key the secret was stored with. verifyMfa still takes "
+        "a recovery code.",
+        ErrorCode.LAST_OWNER: "updateStaff or deactivateStaff would leave no active OWNER of "
+        "every shop (one who has accepted their invitation): promote another staff member first.",
+        ErrorCode.OUTSIDE_OWN_SHOPS: "inviteStaff or updateStaff by an owner of some shops with "
+        "`shops: null` (every shop): they may grant only shops of their own, listed by handle.",
     },
 )
 UserErrorCode: TypeAlias = ErrorCode

@@ -1,23 +1,40 @@
 """`node(id:)`: any object by global id, scoped to what the viewer may see.
 
-A customer reaches only its own user, contact, debtor and shop; anything else
-reads as null, exactly like an id that does not exist.
+A customer reaches only its own user, contact, debtor and shop. Staff reach the
+kinds their role may read, of their shops (the loaders read through their scope),
+and staff accounts as `_sees_staff` says. Anything else reads as null, exactly
+like an id that does not exist.
 """
 
 from __future__ import annotations
 
 from strawberry.types import Info
 
-from models import AuditEvent as AuditEventModel
-from models import RegistrationField as RegistrationFieldModel
-from models import RegistrationRequest as RegistrationRequestModel
+from auth.roles import Capability
+from auth.sessions import scope_of
+from auth.viewer import Viewer
+from models import AdminUser as AdminUserModel
 from schema.accounts import AdminUser
 from schema.audit import AuditEvent
 from schema.customers import ContactPerson, Debtor, ShopUser
 from schema.nodes import Node, parse_global_id
+from schema.outbox import OutboxMessage
 from schema.registrations import RegistrationRequest
+from schema.sessions import session_node
 from schema.shops import RegistrationField, Shop
 from schema.visibility import own_shop_user
+
+# What a staff role needs to read a node of each kind, as it would in the lists.
+_READ_BY_STAFF = {
+    "Shop": Capability.READ_SHOPS,
+    "RegistrationField": Capability.READ_SHOPS,
+    "Debtor": Capability.READ_CUSTOMERS,
+    "ContactPerson": Capability.READ_CUSTOMERS,
+    "ShopUser": Capability.READ_SHOP_USERS,
+    "RegistrationRequest": Capability.READ_REQUESTS,
+    "AuditEvent": Capability.READ_AUDIT,
+    "OutboxMessage": Capability.READ_MAIL,
+}
 
 
 async def _customer_may_see(info: Info, type_name: str, pk: int) -> bool:
@@ -34,12 +51,16 @@ async def _customer_may_see(info: Info, type_name: str, pk: int) -> bool:
         case "Debtor":
             contact = await info.context.loaders.contact_person_by_id.load(me.contact_id)
             return contact is not None and pk == contact.debtor_id
+        case "Session":  # its own only: _load asks whose it is, for staff as for customers
+            return True
     return False
 
 
 async def _load(info: Info, type_name: str, pk: int) -> Node | None:
     loaders = info.context.loaders
     match type_name:
+        case "Session":
+            return await session_node(info, pk)
         case "Shop":
             row = await loaders.shop_by_id.load(pk)
             return Shop.from_model(row) if row else None
@@ -56,15 +77,35 @@ async def _load(info: Info, type_name: str, pk: int) -> Node | None:
             row = await loaders.admin_user_by_id.load(pk)
             return AdminUser.from_model(row) if row else None
         case "RegistrationField":
-            row = await RegistrationFieldModel.get_or_none(id=pk)
+            row = await loaders.registration_field_by_id.load(pk)
             return RegistrationField.from_model(row) if row else None
         case "RegistrationRequest":
-            row = await RegistrationRequestModel.get_or_none(id=pk)
+            row = await loaders.registration_request_by_id.load(pk)
             return RegistrationRequest.from_model(row) if row else None
         case "AuditEvent":
-            row = await AuditEventModel.get_or_none(id=pk)
+            row = await loaders.audit_event_by_id.load(pk)
             return AuditEvent.from_model(row) if row else None
+        case "OutboxMessage":
+            row = await loaders.outbox_message_by_id.load(pk)
+            return OutboxMessage.from_model(row) if row else None
     return None
+
+
+async def _staff_may_see(info: Info, viewer: Viewer, type_name: str, pk: int) -> bool:
+    """Whether the staff role reads this kind (the scope is the loaders' business)."""
+    if type_name == "AdminUser":
+        admin = await info.context.loaders.admin_user_by_id.load(pk)
+        return admin is not None and await _sees_staff(viewer, admin)
+    capability = _READ_BY_STAFF.get(type_name)
+    return capability is None or viewer.may(capability)
+
+
+async def _sees_staff(viewer: Viewer, admin: AdminUserModel) -> bool:
+    """A staff member reads its own account; one who manages staff, the colleagues whose
+    shops its own cover (ShopScope.covers decides which colleagues a scoped owner reaches)."""
+    if viewer.admin is not None and viewer.admin.id == admin.id:
+        return True
+    return viewer.may(Capability.MANAGE_STAFF) and viewer.scope.covers(await scope_of(admin))
 
 
 async def resolve_node(info: Info, node_id: str) -> Node | None:
@@ -73,6 +114,9 @@ async def resolve_node(info: Info, node_id: str) -> Node | None:
     if viewer is None or parsed is None:
         return None
     type_name, pk = parsed
-    if not viewer.is_staff and not await _customer_may_see(info, type_name, pk):
+    if viewer.is_staff:
+        if not await _staff_may_see(info, viewer, type_name, pk):
+            return None
+    elif not await _customer_may_see(info, type_name, pk):
         return None
     return await _load(info, type_name, pk)

@@ -1,4 +1,4 @@
-"""Invitation and password-reset links, redeemed by the customer they were mailed to."""
+"""Invitation and password-reset links, redeemed by the customer or staff member they were mailed to."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from auth.permissions import unrestricted
 from resolvers import invitations, password_resets
 from schema.context import GatehouseInfo
 from schema.errors import USER_ERRORS, UserError, refusals_as
@@ -22,7 +23,9 @@ CONFIRMATION = "The new password typed again; a different one is PASSWORD_MISMAT
 @strawberry.input(description="An invitation link redeemed: its token and the first password.")
 class AcceptInvitationInput:
     token: str = strawberry.field(
-        description="The `token` parameter of the invitation link (/account/invitation?token=...)."
+        description="The `token` parameter of the invitation link (/account/invitation?token=... "
+        "for customers, /accept-invitation?token=... for staff), or the token a staff invitation "
+        "mailed without a link."
     )
     password: str = strawberry.field(description=POLICY)
     password_confirmation: str = strawberry.field(description=CONFIRMATION)
@@ -39,7 +42,9 @@ class RequestPasswordResetInput:
 @strawberry.input(description="A reset link redeemed: its token and the new password.")
 class ResetPasswordInput:
     token: str = strawberry.field(
-        description="The `token` parameter of the reset link (/account/reset-password?token=...)."
+        description="The `token` parameter of the reset link (/account/reset-password?token=... "
+        "for customers, /reset-password?token=... for staff), or the token a staff reset mail "
+        "carried without a link."
     )
     password: str = strawberry.field(description=POLICY)
     password_confirmation: str = strawberry.field(description=CONFIRMATION)
@@ -58,9 +63,10 @@ class RequestPasswordResetPayload:
 @strawberry.type
 class PasswordMutations:
     @strawberry.mutation(
+        permission_classes=unrestricted(),
         description="Set the first password with an invitation link (anyone holding the link): "
-        "activates the user, signs it in and tells staff. A used, expired or replaced link is "
-        "INVALID_TOKEN."
+        "activates the user, signs it in and tells staff. A staff invitation (inviteStaff) signs "
+        "the staff member in likewise. A used, expired or replaced link is INVALID_TOKEN."
     )
     @refusals_as(SessionPayload)
     async def accept_invitation(
@@ -73,6 +79,7 @@ class PasswordMutations:
         return session_payload(info, signed_in)
 
     @strawberry.mutation(
+        permission_classes=unrestricted(),
         description="Mail a password-reset link (valid one hour) to the shop's user with this email "
         "(anyone may ask); a user who has no password yet gets a new invitation instead, an "
         "excluded one nothing. Rate-limited."
@@ -86,8 +93,11 @@ class PasswordMutations:
         return RequestPasswordResetPayload(requested=True)
 
     @strawberry.mutation(
-        description="Set a new password with a reset link (anyone holding the link); the user's "
-        "other sessions end and this one is signed in. A used or expired link is INVALID_TOKEN."
+        permission_classes=unrestricted(),
+        description="Set a new password with a reset link (anyone holding the link), a shop "
+        "user's (requestPasswordReset) or a staff member's (requestAdminPasswordReset); every "
+        "other session of the account ends and this one is signed in (a staff member with "
+        "two-factor sign-in gets an mfaChallenge first). A used or expired link is INVALID_TOKEN."
     )
     @refusals_as(SessionPayload)
     async def reset_password(

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import PasswordChangeNotPending, staff_only
+from auth.permissions import may, unrestricted
+from auth.roles import Capability
 from models import OutboxStatus, RegistrationStatus, ShopUserStatus
 from resolvers import audit, debtors, outbox, registration_fields, registrations, shop_users, shops
 from resolvers.debtors import MAX_SEARCH_LENGTH
@@ -21,11 +22,13 @@ from schema.outbox import OutboxMessage
 from schema.pagination import After, Connection, First, connection
 from schema.registrations import RegistrationForm, RegistrationRequest
 from schema.shops import Shop
+from schema.staff import STAFF
 
 ShopHandle = Annotated[
     str | None,
     strawberry.argument(
-        description="Only this shop's, by handle; an unknown handle: a GraphQL error NOT_FOUND."
+        description="Only this shop's, by handle; an unknown handle, or a shop outside the "
+        "caller's shops: a GraphQL error NOT_FOUND."
     ),
 ]
 
@@ -38,8 +41,11 @@ def search_in(where: str) -> object:
 
 
 @strawberry.type(
-    description="Everything there is to read. Each field says who may call it; staff-only "
-    "fields refuse others with a GraphQL error.\n\n" + GRAPHQL_ERRORS
+    description="Everything there is to read. Each field says who may call it; staff fields "
+    "refuse others with a GraphQL error: UNAUTHENTICATED when not signed in, FORBIDDEN for a "
+    "customer or a staff role short of the permission. Staff of some shops read only what "
+    "belongs to those shops; another shop's objects are left out of lists and read as null, "
+    "exactly like ids that do not exist.\n\n" + GRAPHQL_ERRORS
 )
 class Query:
     @strawberry.field(
@@ -50,10 +56,12 @@ class Query:
         return viewer_type(info.context.viewer)
 
     @strawberry.field(
-        permission_classes=[PasswordChangeNotPending],
-        description="Any object by global id. Staff see all; a shop user sees only its own user, "
-        "contact person, debtor and shop; anything else, and anonymous callers, read null, "
-        "exactly like an id that does not exist.",
+        permission_classes=unrestricted(),
+        description="Any object by global id (anyone may ask). Staff read what their role may "
+        "read (a shop user needs the right to read shop users, and so on), of their shops; "
+        "their own AdminUser, and colleagues' with the right to manage staff. A shop user "
+        "reads only its own user, contact person, debtor and shop. Anything else, and "
+        "anonymous callers, read null, exactly like an id that does not exist.",
     )
     async def node(
         self,
@@ -63,8 +71,9 @@ class Query:
         return await resolve_node(info, id)
 
     @strawberry.field(
+        permission_classes=unrestricted(),
         description="A shop's registration form (anyone may ask): open or not, the approval mode, "
-        "the ordered extra questions, the languages. An unknown shop: a GraphQL error NOT_FOUND."
+        "the ordered extra questions, the languages. An unknown shop: a GraphQL error NOT_FOUND.",
     )
     @refusals_as_errors
     async def registration_form(
@@ -73,12 +82,14 @@ class Query:
         return RegistrationForm.from_value(await registration_fields.registration_form(shop))
 
     @strawberry.field(
-        permission_classes=staff_only(),
-        description="Registration requests, newest first (staff only).",
+        permission_classes=may(Capability.READ_REQUESTS),
+        description="Registration requests of the caller's shops, newest first (staff who may "
+        "read requests: OWNER, MANAGER, REVIEWER, AUDITOR).",
     )
     @refusals_as_errors
     async def registration_requests(
         self,
+        info: GatehouseInfo,
         shop: ShopHandle = None,
         status: Annotated[
             RegistrationStatus | None, strawberry.argument(description="Only requests in this status.")
@@ -87,15 +98,22 @@ class Query:
         first: First = None,
         after: After = None,
     ) -> Connection[RegistrationRequest]:
-        page = await registrations.search_registration_requests(shop, status, search, first, after)
+        page = await registrations.search_registration_requests(
+            info.context.caller.scope, shop, status, search, first, after
+        )
         return connection(page, RegistrationRequest.from_model)
 
-    @strawberry.field(permission_classes=staff_only(), description="All shops (staff only).")
-    async def shops(self) -> list[Shop]:
-        return [Shop.from_model(shop) for shop in await shops.list_shops()]
+    @strawberry.field(
+        permission_classes=may(Capability.READ_SHOPS),
+        description="The caller's shops: every shop for staff of every shop (any staff role).",
+    )
+    async def shops(self, info: GatehouseInfo) -> list[Shop]:
+        return [Shop.from_model(shop) for shop in await shops.list_shops(info.context.caller.scope)]
 
     @strawberry.field(
-        permission_classes=staff_only(), description="Debtors, newest first (staff only)."
+        permission_classes=may(Capability.READ_CUSTOMERS),
+        description="Debtors, newest first (any staff role). Debtors are shared by every shop: "
+        "staff of some shops read them all.",
     )
     @refusals_as_errors
     async def debtors(
@@ -107,7 +125,9 @@ class Query:
         return connection(await debtors.search_debtors(search, first, after), Debtor.from_model)
 
     @strawberry.field(
-        permission_classes=staff_only(), description="Shop users, newest first (staff only)."
+        permission_classes=may(Capability.READ_SHOP_USERS),
+        description="Shop users of the caller's shops, newest first (staff who may read shop "
+        "users: OWNER, MANAGER, SUPPORT, AUDITOR).",
     )
     @refusals_as_errors
     async def shop_users(
@@ -125,32 +145,42 @@ class Query:
         first: First = None,
         after: After = None,
     ) -> Connection[ShopUser]:
+        ctx = info.context
         page = await shop_users.search_shop_users(
-            info.context.runtime, shop, status, search, first, after
+            ctx.runtime, ctx.caller.scope, shop, status, search, first, after
         )
         return connection(page, ShopUser.from_model)
 
     @strawberry.field(
-        permission_classes=staff_only(),
-        description="The audit log of staff actions and sign-ins, newest first (staff only).",
+        permission_classes=may(Capability.READ_AUDIT),
+        description="The audit log of staff actions and sign-ins, newest first (OWNER and "
+        "AUDITOR). Staff of some shops read the events of those shops; events of no one shop "
+        "(staff sign-ins, debtor changes) only staff of every shop read.",
     )
     @refusals_as_errors
-    async def audit_events(self, first: First = None, after: After = None) -> Connection[AuditEvent]:
-        return connection(await audit.audit_events(first, after), AuditEvent.from_model)
+    async def audit_events(
+        self, info: GatehouseInfo, first: First = None, after: After = None
+    ) -> Connection[AuditEvent]:
+        page = await audit.audit_events(info.context.caller.scope, first, after)
+        return connection(page, AuditEvent.from_model)
 
     @strawberry.field(
-        permission_classes=staff_only(),
-        description="Mail queued, sent and failed, newest first (staff only).",
+        permission_classes=may(Capability.READ_MAIL),
+        description="Mail queued, sent and failed, newest first (staff who may read mail: "
+        "OWNER, MANAGER, SUPPORT, AUDITOR). Staff of some shops read the mail of those shops; "
+        "mail of no one shop only staff of every shop read.",
     )
     @refusals_as_errors
     async def outbox_messages(
         self,
+        info: GatehouseInfo,
         status: Annotated[
             OutboxStatus | None, strawberry.argument(description="Only mail in this status.")
         ] = None,
         first: First = None,
         after: After = None,
     ) -> Connection[OutboxMessage]:
-        return connection(
-            await outbox.outbox_messages(status, first, after), OutboxMessage.from_model
-        )
+        page = await outbox.outbox_messages(info.context.caller.scope, status, first, after)
+        return connection(page, OutboxMessage.from_model)
+
+    staff = STAFF

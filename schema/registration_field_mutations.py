@@ -6,7 +6,8 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import staff_only
+from auth.permissions import may
+from auth.roles import Capability
 from resolvers import registration_fields
 from resolvers.registration_fields import MAX_FIELDS
 from schema.context import GatehouseInfo
@@ -85,7 +86,9 @@ def _field_pk(value: strawberry.ID) -> int | None:
 @strawberry.type
 class RegistrationFieldMutations:
     @strawberry.mutation(
-        permission_classes=staff_only(), description="Add a question to a shop's form (staff only)."
+        permission_classes=may(Capability.MANAGE_SHOP_SETTINGS),
+        description="Add a question to a shop's form (OWNER, MANAGER); a shop outside the "
+        "caller's is NOT_FOUND at [\"shop\"], like an unknown one.",
     )
     @refusals_as(RegistrationFieldPayload)
     async def create_registration_field(
@@ -97,7 +100,9 @@ class RegistrationFieldMutations:
         return RegistrationFieldPayload(registration_field=RegistrationField.from_model(field))
 
     @strawberry.mutation(
-        permission_classes=staff_only(), description="Relabel or move a question (staff only)."
+        permission_classes=may(Capability.MANAGE_SHOP_SETTINGS),
+        description="Relabel or move a question (OWNER, MANAGER); an unknown id, or a field of "
+        "a shop outside the caller's, is NOT_FOUND at [\"id\"].",
     )
     @refusals_as(RegistrationFieldPayload)
     async def update_registration_field(
@@ -109,8 +114,8 @@ class RegistrationFieldMutations:
         return RegistrationFieldPayload(registration_field=RegistrationField.from_model(field))
 
     @strawberry.mutation(
-        permission_classes=staff_only(),
-        description="Remove a question (staff only); answers already given stay as they were.",
+        permission_classes=may(Capability.MANAGE_SHOP_SETTINGS),
+        description="Remove a question (OWNER, MANAGER); answers already given stay as they were.",
     )
     @refusals_as(DeleteRegistrationFieldPayload)
     async def delete_registration_field(
@@ -120,8 +125,8 @@ class RegistrationFieldMutations:
         return DeleteRegistrationFieldPayload(deleted_id=global_id("RegistrationField", pk))
 
     @strawberry.mutation(
-        permission_classes=staff_only(),
-        description="Put a form's questions in a new order (staff only).",
+        permission_classes=may(Capability.MANAGE_SHOP_SETTINGS),
+        description="Put a form's questions in a new order (OWNER, MANAGER).",
     )
     @refusals_as(RegistrationFieldsPayload)
     async def reorder_registration_fields(

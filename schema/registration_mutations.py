@@ -6,7 +6,8 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import staff_only
+from auth.permissions import may, unrestricted
+from auth.roles import Capability
 from resolvers import registrations
 from resolvers.registrations import MAX_ANSWER_LENGTH, MAX_BULK
 from schema.context import GatehouseInfo
@@ -15,6 +16,7 @@ from schema.errors import USER_ERRORS, UserError, refusals_as, user_errors_of
 from schema.inputs import INPUT
 from schema.nodes import global_id, pk_of
 from schema.registrations import RegistrationRequest
+from schema.visibility import staff_reads
 
 IDS = (
     f"Global ids of registration requests, 1 to {MAX_BULK}. Each is decided on its own: one "
@@ -99,11 +101,13 @@ class DeleteRegistrationsInput:
 )
 class SubmitRegistrationPayload:
     registration_request: RegistrationRequest | None = strawberry.field(
-        default=None, description="The request made (staff callers only; null for others)."
+        default=None,
+        description="The request made (staff who may read it, in one of their shops; null for others).",
     )
     shop_user: ShopUser | None = strawberry.field(
         default=None,
-        description="In AUTOMATIC mode, the user made (staff callers only; null for others).",
+        description="In AUTOMATIC mode, the user made (staff who may read it, in one of their "
+        "shops; null for others).",
     )
     user_errors: list[UserError] = strawberry.field(default_factory=list, description=USER_ERRORS)
 
@@ -139,10 +143,11 @@ def _request_pks(ids: list[strawberry.ID]) -> list[int | None]:
 @strawberry.type
 class RegistrationMutations:
     @strawberry.mutation(
+        permission_classes=unrestricted(),
         description="Register with a shop (anyone may call it). MANUAL mode: a PENDING request, "
         "and staff are notified. AUTOMATIC mode: an ACTIVE account at once. An email that has an "
         "account in the shop gets the same answer, no request, and a mail with sign-in and reset "
-        "links. Rate-limited."
+        "links. Rate-limited.",
     )
     @refusals_as(SubmitRegistrationPayload)
     async def submit_registration(
@@ -160,20 +165,26 @@ class RegistrationMutations:
             password_confirmation=input.password_confirmation,
         )
         submitted = await registrations.submit_registration(ctx.runtime, ctx.caller, submission)
-        if not ctx.caller.is_staff:
-            return SubmitRegistrationPayload()
+        request, shop_user = submitted.request, submitted.shop_user
         return SubmitRegistrationPayload(
             registration_request=(
-                RegistrationRequest.from_model(submitted.request) if submitted.request else None
+                RegistrationRequest.from_model(request)
+                if request and staff_reads(info, Capability.READ_REQUESTS, request.shop_id)
+                else None
             ),
-            shop_user=ShopUser.from_model(submitted.shop_user) if submitted.shop_user else None,
+            shop_user=(
+                ShopUser.from_model(shop_user)
+                if shop_user and staff_reads(info, Capability.READ_SHOP_USERS, shop_user.shop_id)
+                else None
+            ),
         )
 
     @strawberry.mutation(
-        permission_classes=staff_only(),
-        description="Approve requests that are PENDING or REJECTED (staff only): link or make the "
-        "debtor and contact person, make an INVITED user and mail the invitation. Each id "
-        "succeeds or fails on its own; approving twice, even at once, makes one account.",
+        permission_classes=may(Capability.DECIDE_REQUESTS),
+        description="Approve requests that are PENDING or REJECTED (OWNER, MANAGER, REVIEWER): "
+        "link or make the debtor and contact person, make an INVITED user and mail the invitation. Each id "
+        "succeeds or fails on its own; approving twice, even at once, makes one account. A "
+        "request of a shop outside the caller's is NOT_FOUND, like an unknown id.",
     )
     @refusals_as(ApprovePayload)
     async def approve(self, info: GatehouseInfo, input: Annotated[ApproveInput, INPUT]) -> ApprovePayload:
@@ -190,8 +201,8 @@ class RegistrationMutations:
         )
 
     @strawberry.mutation(
-        permission_classes=staff_only(),
-        description="Reject PENDING requests (staff only); they are kept, with the reason, and "
+        permission_classes=may(Capability.DECIDE_REQUESTS),
+        description="Reject PENDING requests (OWNER, MANAGER, REVIEWER); they are kept, with the reason, and "
         "the applicants are mailed unless the call or the shop says not to. Each id succeeds or "
         "fails on its own.",
     )
@@ -208,8 +219,8 @@ class RegistrationMutations:
         )
 
     @strawberry.mutation(
-        permission_classes=staff_only(),
-        description="Delete requests for good, in any status (staff only); only the audit log "
+        permission_classes=may(Capability.DECIDE_REQUESTS),
+        description="Delete requests for good, in any status (OWNER, MANAGER, REVIEWER); only the audit log "
         "keeps a trace. Each id succeeds or fails on its own.",
     )
     @refusals_as(DeleteRegistrationsPayload)

@@ -6,6 +6,8 @@ from datetime import datetime
 
 import strawberry
 
+from auth.permissions import reaching
+from auth.roles import Capability
 from models import ApprovalMode, RegistrationStatus
 from models import RegistrationAnswer as RegistrationAnswerModel
 from models import RegistrationRequest as RegistrationRequestModel
@@ -105,7 +107,9 @@ class RegistrationRequest(Node):
             rejection_reason=request.rejection_reason,
         )
 
-    @strawberry.field(description="The shop registered with.")
+    @strawberry.field(
+        permission_classes=reaching(Capability.READ_SHOPS), description="The shop registered with."
+    )
     async def shop(self, info: GatehouseInfo) -> Shop:
         return Shop.from_model(existing(await info.context.loaders.shop_by_id.load(self.model.shop_id)))
 
@@ -124,14 +128,21 @@ class RegistrationRequest(Node):
         admin = await info.context.loaders.admin_user_by_id.load(self.model.decided_by_id)
         return AdminUser.from_model(admin) if admin else None
 
-    @strawberry.field(description="The debtor an approval linked or made; null until approved.")
+    @strawberry.field(
+        permission_classes=reaching(Capability.READ_CUSTOMERS),
+        description="The debtor an approval linked or made; null until approved.",
+    )
     async def debtor(self, info: GatehouseInfo) -> Debtor | None:
         if self.model.debtor_id is None:
             return None
         row = await info.context.loaders.debtor_by_id.load(self.model.debtor_id)
         return Debtor.from_model(row) if row else None
 
-    @strawberry.field(description="The shop user an approval made; null until approved.")
+    @strawberry.field(
+        permission_classes=reaching(Capability.READ_SHOP_USERS),
+        description="The shop user an approval made; null until approved. Staff whose role does "
+        "not read shop users (REVIEWER): FORBIDDEN.",
+    )
     async def shop_user(self, info: GatehouseInfo) -> ShopUser | None:
         if self.model.shop_user_id is None:
             return None
@@ -139,6 +150,7 @@ class RegistrationRequest(Node):
         return ShopUser.from_model(row) if row else None
 
     @strawberry.field(
+        permission_classes=reaching(Capability.READ_CUSTOMERS),
         description="Existing debtors this request matches: a contact or debtor with the same "
         "email, the same VAT number (answer `vat_number`), or the company's name. Approval "
         "links to the first."

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import IsSignedIn
+from auth.permissions import IsSignedIn, unrestricted
 from resolvers import sessions
 from resolvers.signed_in import SignedIn
 from schema.accounts import Viewer, viewer_type
@@ -43,18 +43,28 @@ class ChangePasswordInput:
 
 
 @strawberry.type(
-    description="A new session (login, adminLogin, acceptInvitation, resetPassword). Its token "
-    "is also set as an HttpOnly, SameSite=Lax cookie; send either that cookie or "
-    "`Authorization: Bearer <token>`."
+    description="A new session (login, adminLogin, verifyMfa, acceptInvitation, resetPassword). "
+    "Its token is also set as an HttpOnly, SameSite=Lax cookie; send either that cookie or "
+    "`Authorization: Bearer <token>`. A staff member with two-factor sign-in gets no session "
+    "from the password (or link) alone: token null and an mfaChallenge, for verifyMfa."
 )
 class SessionPayload:
     token: str | None = strawberry.field(
         default=None,
-        description="The opaque session token; null when userErrors refused the call. It ends on "
-        "logout, on exclusion, on a password change elsewhere, and when it expires.",
+        description="The opaque session token; null when userErrors refused the call, and null "
+        "until verifyMfa when mfaChallenge is set. It ends on logout, on exclusion, on a password "
+        "change elsewhere, and when it expires.",
     )
     viewer: Viewer | None = strawberry.field(
-        default=None, description="Who is signed in now; null when userErrors refused the call."
+        default=None,
+        description="Who is signed in now; null when userErrors refused the call or an "
+        "mfaChallenge is owed first.",
+    )
+    mfa_challenge: str | None = strawberry.field(
+        default=None,
+        description="Staff with two-factor sign-in: the password (or link) was right, and this "
+        "opaque challenge, with a code from the app or a recovery code, goes to verifyMfa within "
+        "5 minutes. No session exists yet (token null). Null otherwise.",
     )
     user_errors: list[UserError] = strawberry.field(default_factory=list, description=USER_ERRORS)
 
@@ -76,15 +86,23 @@ class ChangePasswordPayload:
 
 
 def session_payload(info: GatehouseInfo, signed_in: SignedIn) -> SessionPayload:
-    info.context.sign_in(signed_in.token, signed_in.viewer)
-    return SessionPayload(token=signed_in.token, viewer=viewer_type(signed_in.viewer))
+    """The answer of every sign-in: a session (and its cookie), or the MFA challenge owed first."""
+    if signed_in.token is not None and signed_in.viewer is not None:
+        info.context.sign_in(signed_in.token, signed_in.viewer)
+    return SessionPayload(
+        token=signed_in.token,
+        viewer=viewer_type(signed_in.viewer),
+        mfa_challenge=signed_in.mfa_challenge,
+    )
 
 
 @strawberry.type
 class SessionMutations:
     @strawberry.mutation(
+        permission_classes=unrestricted(),
         description="Sign in as staff (anyone may try). Wrong email or password: "
-        "INVALID_CREDENTIALS, the same for both. Rate-limited."
+        "INVALID_CREDENTIALS, the same for both. Rate-limited. With two-factor sign-in enrolled, "
+        "the answer is no session but an mfaChallenge for verifyMfa."
     )
     @refusals_as(SessionPayload)
     async def admin_login(
@@ -95,6 +113,7 @@ class SessionMutations:
         return session_payload(info, signed_in)
 
     @strawberry.mutation(
+        permission_classes=unrestricted(),
         description="Sign in as a shop user of the shop named by its handle (anyone may try). Wrong "
         "username or password: INVALID_CREDENTIALS, the same for both; an excluded user: "
         "ACCOUNT_EXCLUDED. Rate-limited."

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import staff_only
+from auth.permissions import ActsInEveryShop, may
+from auth.roles import Capability
 from resolvers import shops
 from schema.context import GatehouseInfo
 from schema.errors import refusals_as
@@ -17,8 +18,9 @@ from schema.shops import CreateShopInput, Shop, ShopPayload, UpdateShopSettingsI
 @strawberry.type
 class ShopMutations:
     @strawberry.mutation(
-        permission_classes=staff_only(),
-        description="Open a new shop (staff only); a taken handle is INVALID at [\"handle\"].",
+        permission_classes=[*may(Capability.CREATE_SHOPS), ActsInEveryShop],
+        description="Open a new shop (OWNER of every shop; an OWNER of some shops: FORBIDDEN); a "
+        "taken handle is INVALID at [\"handle\"].",
     )
     @refusals_as(ShopPayload)
     async def create_shop(self, info: GatehouseInfo, input: Annotated[CreateShopInput, INPUT]) -> ShopPayload:
@@ -26,8 +28,9 @@ class ShopMutations:
         return ShopPayload(shop=Shop.from_model(shop))
 
     @strawberry.mutation(
-        permission_classes=staff_only(),
-        description="Change a shop's settings (staff only); the settings left out keep their values.",
+        permission_classes=may(Capability.MANAGE_SHOP_SETTINGS),
+        description="Change a shop's settings (OWNER, MANAGER); the settings left out keep their "
+        "values. A shop outside the caller's is NOT_FOUND at [\"shop\"], like an unknown one.",
     )
     @refusals_as(ShopPayload)
     async def update_shop_settings(

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import staff_only
+from auth.permissions import may
+from auth.roles import Capability
 from resolvers import shop_users
 from schema.context import GatehouseInfo
 from schema.customers import ShopUser
@@ -15,7 +16,9 @@ from schema.errors import USER_ERRORS, UserError, refusals_as
 from schema.inputs import INPUT
 from schema.nodes import pk_of
 
-SHOP_USER_ID = "The shop user's global id; an unknown one is NOT_FOUND."
+SHOP_USER_ID = (
+    "The shop user's global id; an unknown one, or a user of a shop outside the caller's, is NOT_FOUND."
+)
 
 
 @strawberry.input(
@@ -103,8 +106,9 @@ class SetExclusionPayload:
 @strawberry.type
 class ShopUserMutations:
     @strawberry.mutation(
-        permission_classes=staff_only(),
-        description="Give a contact person a login to a shop (staff only): with a first password "
+        permission_classes=may(Capability.MANAGE_SHOP_USERS),
+        description="Give a contact person a login to a shop (OWNER, MANAGER; a shop outside the "
+        "caller's is NOT_FOUND): with a first password "
         "typed twice, or with sendInvitation for a set-password link by mail.",
     )
     @refusals_as(CreateShopUserPayload)
@@ -126,8 +130,9 @@ class ShopUserMutations:
         return CreateShopUserPayload(shop_user=ShopUser.from_model(shop_user))
 
     @strawberry.mutation(
-        permission_classes=staff_only(),
-        description="Mail a new invitation link to a user who has not set a password (staff only); "
+        permission_classes=may(Capability.SUPPORT_SHOP_USERS),
+        description="Mail a new invitation link to a user who has not set a password (OWNER, "
+        "MANAGER, SUPPORT); "
         "the link sent before stops working. An excluded user: ACCOUNT_EXCLUDED.",
     )
     @refusals_as(ResendInvitationPayload)
@@ -141,8 +146,8 @@ class ShopUserMutations:
         return ResendInvitationPayload(shop_user=ShopUser.from_model(shop_user))
 
     @strawberry.mutation(
-        permission_classes=staff_only(),
-        description="Exclude a user (staff only; its sessions and mailed links end at once) or "
+        permission_classes=may(Capability.SUPPORT_SHOP_USERS),
+        description="Exclude a user (OWNER, MANAGER, SUPPORT; its sessions and mailed links end at once) or "
         "readmit it. A user whose mayBeExcluded is false: NOT_EXCLUDABLE.",
     )
     @refusals_as(SetExclusionPayload)

@@ -77,8 +77,8 @@ class RegistrationField(Node):
 
 
 @strawberry.type(
-    description="One online shop and its customer-account settings. Staff read every shop; a shop "
-    "user reads only its own."
+    description="One online shop and its customer-account settings. Staff read their shops (every "
+    "shop, or those of their account); a shop user reads only its own."
 )
 class Shop(Node):
     pk: strawberry.Private[int]

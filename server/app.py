@@ -43,6 +43,7 @@ from server.request_ids import RequestIdMiddleware
 from server.request_limit import RequestLimit
 from server.security_headers import SecurityHeaders
 from server.settings import Settings
+from server.staff_mfa import OPTIONAL
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -58,7 +59,9 @@ def build_runtime(settings: Settings) -> Runtime:
                 settings.customer_session_idle, settings.customer_session_lifetime
             ),
         ),
-        staff_mfa_required=settings.staff_mfa == "required",
+        # Anything but "optional" requires it: a mistyped mode must not switch MFA off
+        # (`serve` refuses such a value at start, server/staff_mfa.py).
+        staff_mfa_required=settings.staff_mfa != OPTIONAL,
         secrets=SecretBox(settings.secret_key) if settings.secret_key else None,
         invitation_lifetime=settings.invitation_lifetime,
         password_reset_lifetime=settings.password_reset_lifetime,

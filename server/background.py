@@ -1,4 +1,5 @@
-"""Work `gatehouse serve` does beside answering requests: mail delivery and reminder digests."""
+"""Work `gatehouse serve` does beside answering requests: mail delivery, reminder digests and
+the purge of ended sessions."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from mail.delivery import Deliverer
 from resolvers.mail_jobs import mail_jobs
 from resolvers.reminders import send_reminder_digests
 from resolvers.runtime import Runtime
+from server.session_purge import purge_periodically
 from server.settings import Settings
 
 logger = logging.getLogger("gatehouse.background")
@@ -58,6 +60,7 @@ async def background_work(settings: Settings, runtime: Runtime) -> AsyncIterator
             name="mail delivery",
         ),
         asyncio.create_task(_remind_periodically(runtime, stop), name="reminders"),
+        asyncio.create_task(purge_periodically(runtime, stop), name="session purge"),
     ]
     try:
         yield

@@ -10,9 +10,10 @@ from typing import TypeVar
 
 import click
 
+from auth.secret_box import InvalidSecretKey, SecretBox
 from auth.viewer import Caller
-from models import ApprovalMode
-from resolvers import admins, debtor_import, shops
+from models import ApprovalMode, StaffRole
+from resolvers import admins, debtor_import, mfa, shops
 from resolvers.errors import UserInputError
 from resolvers.reminders import send_reminder_digests
 from server import demo
@@ -24,7 +25,9 @@ from server.log_format import JSON, UnknownLogFormat, configure_logging, log_for
 from server.metrics import count_across_workers
 from server.proxies import TrustedProxiesError, trusted_proxies
 from server.rate_limit_storage import RateLimitsUnusable, verify_rate_limits
+from server.session_lifetimes import SessionLifetimesUnusable, verify_session_lifetimes
 from server.settings import Settings
+from server.staff_mfa import OPTIONAL, StaffMfaUnusable, verify_staff_mfa
 
 T = TypeVar("T")
 
@@ -73,7 +76,12 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
         listed_origins(settings.cors_origins)
         trusted_proxies(settings.trusted_proxies)
         verify_rate_limits(settings, workers)
-    except (CorsOriginsError, TrustedProxiesError, RateLimitsUnusable) as error:
+        verify_staff_mfa(settings)
+        verify_session_lifetimes(settings)
+    except (
+        CorsOriginsError, TrustedProxiesError, RateLimitsUnusable, StaffMfaUnusable,
+        SessionLifetimesUnusable,
+    ) as error:
         raise click.ClickException(str(error)) from None
     if settings.database_url.startswith("sqlite"):
         applied = asyncio.run(apply_migrations(settings.database_url))
@@ -110,8 +118,14 @@ def migrate() -> None:
 @main.command("create-admin")
 @click.option("--email", required=True)
 @click.option("--name", default=None)
-def create_admin(email: str, name: str | None) -> None:
-    """Create a staff account; the password comes from GATEHOUSE_ADMIN_PASSWORD or the terminal."""
+@click.option(
+    "--role", type=click.Choice([role.value for role in StaffRole], case_sensitive=False),
+    default=StaffRole.OWNER.value, show_default=True, help="The staff role, for every shop.",
+)
+def create_admin(email: str, name: str | None, role: str) -> None:
+    """Create a staff account of every shop; the password comes from GATEHOUSE_ADMIN_PASSWORD or
+    the terminal."""
+    staff_role = StaffRole(role.upper())
     password = os.environ.get("GATEHOUSE_ADMIN_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
@@ -119,10 +133,12 @@ def create_admin(email: str, name: str | None) -> None:
     runtime = build_runtime(settings)
     caller = Caller.system("gatehouse create-admin")
     try:
-        admin = _run(settings, lambda: admins.create_admin(runtime, caller, email, name, password))
+        admin = _run(
+            settings, lambda: admins.create_admin(runtime, caller, email, name, password, staff_role)
+        )
     except UserInputError as error:
         raise _refused(error) from None
-    click.echo(f"Admin {admin.email} created.")
+    click.echo(f"Admin {admin.email} created ({admin.role.value}, every shop).")
 
 
 @main.command("create-shop")
@@ -148,6 +164,29 @@ def create_shop(
     except UserInputError as error:
         raise _refused(error) from None
     click.echo(f"Shop {shop.handle} created.")
+
+
+@main.command("reset-mfa")
+@click.option("--email", required=True)
+def reset_mfa(email: str) -> None:
+    """Switch a staff member's MFA off (for the owner who lost their device): recovery codes go,
+    sessions end, and the next sign-in takes the password alone."""
+    settings = Settings.from_environ()
+    caller = Caller.system("gatehouse reset-mfa")
+    try:
+        runtime = build_runtime(settings)
+        admin = _run(settings, lambda: mfa.reset_mfa_by_email(runtime, caller, email))
+    except InvalidSecretKey as error:
+        raise click.ClickException(f"{error}.") from None
+    except UserInputError as error:
+        raise _refused(error) from None
+    click.echo(f"MFA of {admin.email} reset: sign in with the password, then enrol again.")
+
+
+@main.command("secret-key")
+def secret_key() -> None:
+    """Print a new key for GATEHOUSE_SECRET_KEY (it encrypts the staff's MFA secrets)."""
+    click.echo(SecretBox.new_key())
 
 
 @main.command("export-schema")
@@ -266,7 +305,19 @@ def load_demo(reset: bool, yes: bool) -> None:
             "The database holds data already; demo data goes only into an empty one "
             "(`gatehouse demo --reset` empties it first)."
         )
-    click.echo(demo.sign_in_help(settings.public_url, graphiql=settings.debug))
+    click.echo(_demo_help(settings, settings.public_url))
+
+
+def _demo_help(settings: Settings, url: str) -> str:
+    """How to sign in to the demo, and what staff MFA asks of the first staff sign-in there."""
+    mfa_line = (
+        "  staff MFA: optional here (GATEHOUSE_STAFF_MFA=optional); to try it, startMfaEnrolment "
+        "then confirmMfaEnrolment, and the next adminLogin asks verifyMfa for a code"
+        if settings.staff_mfa == OPTIONAL
+        else "  staff MFA: required, so a staff sign-in may only enrol first "
+        "(startMfaEnrolment, confirmMfaEnrolment with a code of the app)"
+    )
+    return f"{demo.sign_in_help(url, graphiql=settings.debug)}\n{mfa_line}"
 
 
 def _shown_url(database_url: str) -> str:
@@ -286,6 +337,6 @@ def _offer_demo(settings: Settings, url: str) -> None:
         return await demo.has_demo()
 
     if _run(settings, work):
-        click.echo(demo.sign_in_help(url, graphiql=settings.debug))
+        click.echo(_demo_help(settings, url))
     else:
         click.echo("The database holds data of its own, so no demo was loaded.")

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from itertools import count
 from typing import Any
 
 from argon2 import PasswordHasher
 
-from models import AdminUser, ContactPerson, Debtor, RegistrationAnswer, RegistrationRequest, Shop, ShopUser
+from models import (
+    AdminUser,
+    ContactPerson,
+    Debtor,
+    RegistrationAnswer,
+    RegistrationRequest,
+    Shop,
+    ShopUser,
+    StaffRole,
+)
 
 ADMIN_PASSWORD = "tulip-Harvest-2026"
 CUSTOMER_PASSWORD = "peony-Bouquet-4711"
@@ -20,8 +29,21 @@ def password_hash(password: str) -> str:
     return _hasher.hash(password)
 
 
-async def make_admin(email: str = "staff@example.com", password: str = ADMIN_PASSWORD) -> AdminUser:
-    return await AdminUser.create(email=email, name="Staff", password_hash=password_hash(password))
+async def make_admin(
+    email: str = "staff@example.com",
+    password: str = ADMIN_PASSWORD,
+    *,
+    role: StaffRole = StaffRole.OWNER,
+    shops: Sequence[Shop] | None = None,
+) -> AdminUser:
+    """A staff member of `role`, acting in `shops` (None: every shop)."""
+    admin = await AdminUser.create(
+        email=email, name="Staff", password_hash=password_hash(password), role=role,
+        all_shops=shops is None,
+    )
+    if shops:
+        await admin.shops.add(*shops)
+    return admin
 
 
 async def make_shop(handle: str = "flora", **settings: Any) -> Shop:

@@ -32,7 +32,8 @@ def code_of(body: dict) -> str:
 
 def test_the_codes_are_the_ones_partners_are_told_of():
     assert {code.value for code in GraphQLErrorCode} == {
-        "UNAUTHENTICATED", "FORBIDDEN", "PASSWORD_CHANGE_REQUIRED", "INVALID", "NOT_FOUND",
+        "UNAUTHENTICATED", "FORBIDDEN", "PASSWORD_CHANGE_REQUIRED", "MFA_ENROLMENT_REQUIRED",
+        "INVALID", "NOT_FOUND",
         "BAD_USER_INPUT", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "QUERY_TOO_COMPLEX",
         "RATE_LIMITED", "UNAVAILABLE", "INTERNAL",
     }

@@ -33,7 +33,7 @@ from tests.factories import CUSTOMER_PASSWORD, make_contact, make_debtor, make_s
 from tests.graphql_answers import user_errors
 from tests.mail.smtp_server import deliver
 from tests.outbox import link_token, work_out_jobs
-from tests.query_counter import captured_statements
+from tests.query_counter import captured_statements, parameter_sizes
 from tests.use_cases import cheap_runtime
 
 NEW_PASSWORD = "marigold-Garland-2718"
@@ -160,8 +160,8 @@ async def test_the_request_sends_the_same_statements_whoever_the_email_belongs_t
     unknown_statements = await statements_of_request(client, unknown)
 
     assert [sql for sql, _ in known_statements] == [sql for sql, _ in unknown_statements]
-    assert [sizes(parameters) for _, parameters in known_statements] == [
-        sizes(parameters) for _, parameters in unknown_statements
+    assert [parameter_sizes(parameters) for _, parameters in known_statements] == [
+        parameter_sizes(parameters) for _, parameters in unknown_statements
     ]
     # Rate limits are off in these tests; with them on the same counters are hit for both.
     assert len(known_statements) >= 3, known_statements  # the shop, the job and the audit event
@@ -172,11 +172,6 @@ async def statements_of_request(client, email: str) -> list[tuple[str, list]]:
     with captured_statements() as statements:
         assert await request_reset(client, email) == {"requested": True, "userErrors": []}
     return list(statements)
-
-
-def sizes(parameters: list) -> list[int | str]:
-    """What a parameter's size is made of: a string's length, else its type (ids, times…)."""
-    return [len(value) if isinstance(value, str) else type(value).__name__ for value in parameters]
 
 
 async def test_the_request_only_queues_a_job_which_holds_no_link_and_goes_once_worked_out(client, app):

@@ -58,6 +58,8 @@ CUSTOMER_VIEW = """
 
 VIEWER_ONLY = "{ viewer { ... on ShopUser { username mustChangePassword } } }"
 
+NODE = "query($id: ID!) { node(id: $id) { id } }"
+
 ACCEPT_INVITATION = """
 mutation($token: String!, $password: String!) {
   acceptInvitation(input: {token: $token, password: $password, passwordConfirmation: $password}) {
@@ -106,7 +108,10 @@ async def test_staff_made_password_must_be_changed_before_anything_else(client):
 
     viewer = await client.data(VIEWER_ONLY, token=token)
     assert viewer["viewer"] == {"username": "Joost.Bakker", "mustChangePassword": True}
-    refused = await client.execute(CUSTOMER_VIEW, token=token)
+    # Its own viewer reads in full; anything else waits for the new password.
+    restricted = (await client.data(CUSTOMER_VIEW, token=token))["viewer"]
+    assert restricted["debtor"] == {"name": "Bloemenhal Aalsmeer", "minimumOrderAmount": "100.00"}
+    refused = await client.execute(NODE, {"id": debtor["id"]}, token=token)
     assert set(error_codes(refused)) == {"PASSWORD_CHANGE_REQUIRED"}
 
     changed = await client.data(
