@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 
 from bench.load import Figures, hammer
-from bench.seed import ADMIN_EMAIL, PASSWORD, REVIEWER_EMAIL, Size, seed_accounts, seed_requests
+from bench.seed import ADMIN_EMAIL, PASSWORD, SCOPED_EMAIL, Size, seed_accounts, seed_requests
 from bench.storm import LOGIN
 from models import Session
 from server.app import create_app
@@ -151,10 +151,10 @@ async def run(quick: bool) -> None:
         graphql = server.graphql_url
         staff_token = await sign_in(graphql, ADMIN_LOGIN, {"email": ADMIN_EMAIL, "password": PASSWORD})
         staff = {"Authorization": f"Bearer {staff_token}"}
-        reviewer_token = await sign_in(
-            graphql, ADMIN_LOGIN, {"email": REVIEWER_EMAIL, "password": PASSWORD}
+        scoped_token = await sign_in(
+            graphql, ADMIN_LOGIN, {"email": SCOPED_EMAIL, "password": PASSWORD}
         )
-        reviewer = {"Authorization": f"Bearer {reviewer_token}"}
+        scoped_staff = {"Authorization": f"Bearer {scoped_token}"}
         customer_token = await sign_in(graphql, LOGIN, {"username": CUSTOMER_USERNAME, "password": PASSWORD})
         customer = {"Authorization": f"Bearer {customer_token}"}
 
@@ -170,8 +170,8 @@ async def run(quick: bool) -> None:
         await seed_requests(19_000 // scale, first_number=1000 // scale)
         page_large = await hammer(graphql, STAFF_PAGE, requests=pages, concurrency=1, headers=staff)
         print(page_large.line(f"registrationRequests(first: 100), {20_000 // scale} rows, c=1"))
-        scoped = await hammer(graphql, STAFF_PAGE, requests=pages, concurrency=1, headers=reviewer)
-        print(scoped.line(f"the same, a reviewer of one shop, {20_000 // scale} rows, c=1"))
+        scoped = await hammer(graphql, STAFF_PAGE, requests=pages, concurrency=1, headers=scoped_staff)
+        print(scoped.line(f"the same, a manager of one shop, {20_000 // scale} rows, c=1"))
         busy = await hammer(graphql, STAFF_PAGE, requests=pages, concurrency=4, headers=staff)
         print(busy.line(f"registrationRequests(first: 100), {20_000 // scale} rows, c=4"))
 
@@ -215,7 +215,7 @@ async def run(quick: bool) -> None:
         for first in (10, 100):
             body = {"query": STAFF_PAGE["query"].replace("first: 100", f"first: {first}")}
             statements.append((f"registrationRequests(first: {first:3})", body, staff_token))
-            statements.append(("  the same, a reviewer of one shop", body, reviewer_token))
+            statements.append(("  the same, a manager of one shop", body, scoped_token))
         for label, body, token in statements:
             print(f"  {label:44} {await statements_per_request(settings, body, token)}")
 
@@ -226,7 +226,7 @@ async def run(quick: bool) -> None:
         targets = [
             ("registrationForm at least 70 % of bare Strawberry", f"{ratio:.0%}", ratio >= 0.7),
             ("staff page of 100 under 60 ms p50", f"{page_large.p50:.1f} ms", page_large.p50 < 60),
-            ("the same for a reviewer of one shop", f"{scoped.p50:.1f} ms", scoped.p50 < 60),
+            ("the same for a manager of one shop", f"{scoped.p50:.1f} ms", scoped.p50 < 60),
             ("20,000-row page within 1.5x of the 1,000-row page", f"{growth:.2f}x", growth <= 1.5),
             ("p99 under a sign-in storm within 3x of idle", f"{stall:.2f}x", stall <= 3),
         ]

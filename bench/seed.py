@@ -25,8 +25,8 @@ from models import (
 from models.normalise import name_key
 
 ADMIN_EMAIL = "bench@gatehouse.test"
-# A reviewer of the flora shop only: what the staff page costs with a shop scope.
-REVIEWER_EMAIL = "reviewer@gatehouse.test"
+# A manager of the flora shop only: what the staff page costs with a shop scope.
+SCOPED_EMAIL = "manager@gatehouse.test"
 PASSWORD = "Bench-Tulips-2026"  # noqa: S105 (the seeded accounts' password, printed on purpose)
 CHUNK = 2000
 
@@ -53,9 +53,9 @@ async def seed_accounts(size: Size) -> None:
     hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
     password_hash = hasher.hash(PASSWORD)
     await AdminUser.create(email=ADMIN_EMAIL, name="Bench", password_hash=password_hash)
-    reviewer = await AdminUser.create(
-        email=REVIEWER_EMAIL, name="Bench reviewer", password_hash=password_hash,
-        role=StaffRole.REVIEWER, all_shops=False,
+    scoped_manager = await AdminUser.create(
+        email=SCOPED_EMAIL, name="Bench manager", password_hash=password_hash,
+        role=StaffRole.MANAGER, all_shops=False,
     )
     shops = [
         await Shop.create(
@@ -72,7 +72,7 @@ async def seed_accounts(size: Size) -> None:
         start=1,
     ):
         await RegistrationField.create(shop=shops[0], key=key, label=label, position=position)
-    await reviewer.shops.add(shops[0])
+    await scoped_manager.shops.add(shops[0])
     await _bulk(Debtor, [
         Debtor(number=f"B{i:06d}", name=f"Kwekerij {i}", name_key=name_key(f"Kwekerij {i}"),
                email=f"info{i}@kwekerij.test", vat_number=f"NL{i:09d}B01", price_list_tags=["wholesale"])

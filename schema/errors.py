@@ -21,8 +21,9 @@ describe_enum(
         ErrorCode.INVALID: "A value breaks its rules: format, length, range, a debtor number or "
         "shop handle already taken, a password over 128 characters. `message` says what is wanted.",
         ErrorCode.NOT_FOUND: "An id or handle names nothing: no such shop, debtor, contact person, "
-        "shop user, registration field or registration request (also one deleted meanwhile); "
-        "for staff of some shops, also a staff member or a shop outside their shops.",
+        "shop user, registration field, registration request, staff member or session (also one "
+        "deleted or ended meanwhile); for staff of some shops, also anything of a shop outside "
+        "their shops, and a colleague outside their reach.",
         ErrorCode.REGISTRATION_DISABLED: "submitRegistration to a shop whose registrationEnabled is off.",
         ErrorCode.FIELD_REQUIRED: "A required value is missing or blank: a name, a username, an answer "
         "to one of the form's questions (at [\"answers\", key]), a password or its confirmation "

@@ -17,10 +17,13 @@ from models import (
     RegistrationRequest,
     Shop,
     ShopUser,
+    StaffRole,
 )
 from resolvers.runtime import Runtime
 
 ADMIN_EMAIL = "admin@gatehouse.test"
+# A reviewer of flora only, to see what a role and a shop scope leave out.
+REVIEWER_EMAIL = "reviewer@gatehouse.test"
 # Published on purpose: the demo prints them so a newcomer can sign in.
 ADMIN_PASSWORD = "Gatehouse-demo-2026"  # noqa: S105
 CUSTOMER_PASSWORD = "Tulips-in-May-42"  # noqa: S105
@@ -80,6 +83,10 @@ async def load_demo(runtime: Runtime) -> None:
     customer_hash = await runtime.passwords.hash(CUSTOMER_PASSWORD)
     async with in_transaction():
         await AdminUser.create(email=ADMIN_EMAIL, name="Demo Admin", password_hash=admin_hash)
+        reviewer = await AdminUser.create(
+            email=REVIEWER_EMAIL, name="Demo Reviewer", password_hash=admin_hash,
+            role=StaffRole.REVIEWER, all_shops=False,
+        )
         flora = await Shop.create(
             handle="flora",
             name="Flora Wholesale",
@@ -91,6 +98,7 @@ async def load_demo(runtime: Runtime) -> None:
             notification_email="sales@flora.test",
             storefront_url=FLORA_STOREFRONT,
         )
+        await reviewer.shops.add(flora)
         greenhouse = await Shop.create(
             handle="greenhouse",
             name="Greenhouse Growers Direct",
@@ -157,7 +165,9 @@ def sign_in_help(url: str, *, graphiql: bool) -> str:
             if graphiql
             else f"Gatehouse demo. GraphQL: POST {url}/graphql (GraphiQL needs GATEHOUSE_DEBUG=1)",
             "  staff:",
-            f'    adminLogin(input: {{email: "{ADMIN_EMAIL}", password: "{ADMIN_PASSWORD}"}})',
+            f'    adminLogin(input: {{email: "{ADMIN_EMAIL}", password: "{ADMIN_PASSWORD}"}})  (owner)',
+            f'    adminLogin(input: {{email: "{REVIEWER_EMAIL}", password: "{ADMIN_PASSWORD}"}})'
+            "  (reviewer of flora only)",
             "  customers:",
             *customers,
             f"  shops: flora (manual approval, {len(PENDING)} pending requests, storefront "

@@ -14,12 +14,15 @@ from argon2 import PasswordHasher
 from click.testing import CliRunner, Result
 
 from server.cli import main
-from server.demo import ADMIN_EMAIL, CUSTOMER_PASSWORD, CUSTOMERS
+from server.demo import ADMIN_EMAIL, CUSTOMER_PASSWORD, CUSTOMERS, REVIEWER_EMAIL
 from tests.server.command import rows, run_gatehouse
 
 STRONG_PASSWORD = "tulip-Harvest-2026"
 # The demo data and the docs use addresses at the reserved `.test` domain, which
 # email_validator refuses by default; two tests below show Gatehouse accepts them.
+
+# The demo's team: an owner of every shop, and a reviewer of flora alone.
+DEMO_STAFF = [(ADMIN_EMAIL, "OWNER", 1), (REVIEWER_EMAIL, "REVIEWER", 0)]
 
 
 @pytest.fixture
@@ -164,7 +167,7 @@ def test_demo_loads_once_and_refuses_a_second_time(gatehouse, database_file):
     assert second.exit_code != 0
     assert "data already" in second.output
     assert rows(database_file, "SELECT count(*) FROM shop") == [(2,)]
-    assert rows(database_file, "SELECT count(*) FROM admin_user") == [(1,)]
+    assert rows(database_file, "SELECT email, role, all_shops FROM admin_user ORDER BY id") == DEMO_STAFF
 
 
 def test_demo_refuses_a_database_that_has_a_shop(gatehouse, database_file):
@@ -186,7 +189,7 @@ def test_demo_reset_empties_the_database_and_loads_the_demo_afresh(gatehouse, da
     assert result.exit_code == 0, result.output
     assert ADMIN_EMAIL in result.output
     assert rows(database_file, "SELECT handle FROM shop ORDER BY handle") == [("flora",), ("greenhouse",)]
-    assert rows(database_file, "SELECT count(*) FROM admin_user") == [(1,)]
+    assert rows(database_file, "SELECT email, role, all_shops FROM admin_user ORDER BY id") == DEMO_STAFF
     assert rows(database_file, "SELECT count(*) FROM shop_user") == [(len(CUSTOMERS),)]
     # Ids start again at 1, as in a new database.
     assert rows(database_file, "SELECT min(id) FROM shop") == [(1,)]
