@@ -1,34 +1,49 @@
 """Who may call what: every caller (each staff role, a customer, anonymous) against every
-query and staff mutation, as the table below says, written out by hand.
+root query and mutation, and against the nested fields that guard what they reach, as the
+tables below say, written out by hand.
 
-The table is the contract's, not auth/roles.py read back: a capability moved to the
-wrong role there makes a row here fail. A refused call answers UNAUTHENTICATED when
-nobody is signed in and FORBIDDEN otherwise; an allowed one gets no GraphQL error (its
-input is chosen so that it changes nothing: unknown ids and handles, refused values).
+The tables are the contract's, not auth/roles.py read back: a capability moved to the
+wrong role there makes a row here fail. A refused root call answers UNAUTHENTICATED when
+nobody is signed in and FORBIDDEN otherwise; an allowed one gets no GraphQL error. Its
+input is chosen so that it changes nothing that matters here: unknown ids, handles and
+tokens, overlong passwords, wrong codes, refused values. Only requestAdminPasswordReset
+(a job queued), endOtherSessions (an audit event, no session ended) and startMfaEnrolment
+(a secret kept until a confirmation that never comes) leave a trace.
 
-To add an operation: one entry in OPERATIONS (its document and variables) and one row
-in MAY. A root field in neither, nor in NOT_IN_THE_TABLE, fails
-test_every_root_field_has_a_row.
+To add a root field: one entry in OPERATIONS (its document and variables) and one row in
+MAY; a root field without them fails test_every_root_field_has_a_row. A nested field is
+one entry in NESTED_OPERATIONS and one row in NESTED, each caller's outcome spelled out,
+since a caller who cannot see the object around it reads null instead (HIDDEN).
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from auth.passwords import MAX_LENGTH as MAX_PASSWORD_LENGTH
 from auth.permissions import MfaEnrolmentNotPending, PasswordChangeNotPending
-from models import StaffRole
+from models import RegistrationStatus, Shop, StaffRole
 from schema import schema
 from schema.nodes import global_id
 from tests.api.sign_in import admin_login, customer_token
-from tests.factories import make_admin, make_shop
+from tests.api.staff_members import colleague
+from tests.factories import make_admin, make_contact, make_debtor, make_shop, make_shop_user, pending_request
 from tests.graphql_answers import error_codes
 
 OWNER, MANAGER, REVIEWER, SUPPORT, AUDITOR = "OWNER", "MANAGER", "REVIEWER", "SUPPORT", "AUDITOR"
 CUSTOMER, ANONYMOUS = "CUSTOMER", "ANONYMOUS"
 STAFF = frozenset({OWNER, MANAGER, REVIEWER, SUPPORT, AUDITOR})
-EVERYONE = STAFF | {CUSTOMER, ANONYMOUS}
+SIGNED_IN = STAFF | {CUSTOMER}
+EVERYONE = SIGNED_IN | {ANONYMOUS}
+
+# The outcomes a call can have.
+ALLOWED = "allowed"
+FORBIDDEN = "FORBIDDEN"
+UNAUTHENTICATED = "UNAUTHENTICATED"
+HIDDEN = "null"  # the object around a nested field reads as null, like a missing id
 
 # operation -> who may call it (each role acting in every shop).
 MAY: dict[str, frozenset[str]] = {
@@ -42,6 +57,32 @@ MAY: dict[str, frozenset[str]] = {
     "shopUsers": frozenset({OWNER, MANAGER, SUPPORT, AUDITOR}),
     "auditEvents": frozenset({OWNER, AUDITOR}),
     "outboxMessages": frozenset({OWNER, MANAGER, SUPPORT, AUDITOR}),
+    "staff": frozenset({OWNER}),
+    # Signing in and out, passwords, registering: anyone, or one's own account
+    "login": EVERYONE,
+    "adminLogin": EVERYONE,
+    "verifyMfa": EVERYONE,
+    "logout": EVERYONE,
+    "changePassword": SIGNED_IN,
+    "acceptInvitation": EVERYONE,
+    "requestPasswordReset": EVERYONE,
+    "requestAdminPasswordReset": EVERYONE,
+    "resetPassword": EVERYONE,
+    "submitRegistration": EVERYONE,
+    # One's own sessions
+    "endSession": SIGNED_IN,
+    "endOtherSessions": SIGNED_IN,
+    # One's own two-factor sign-in
+    "startMfaEnrolment": STAFF,
+    "confirmMfaEnrolment": STAFF,
+    "disableMfa": STAFF,
+    "regenerateRecoveryCodes": STAFF,
+    # Staff management
+    "inviteStaff": frozenset({OWNER}),
+    "updateStaff": frozenset({OWNER}),
+    "deactivateStaff": frozenset({OWNER}),
+    "reactivateStaff": frozenset({OWNER}),
+    "resetStaffMfa": frozenset({OWNER}),
     # Registration decisions
     "approve": frozenset({OWNER, MANAGER, REVIEWER}),
     "reject": frozenset({OWNER, MANAGER, REVIEWER}),
@@ -70,9 +111,32 @@ NO_FIELD = global_id("RegistrationField", 999_999)
 NO_DEBTOR = global_id("Debtor", 999_999)
 NO_CONTACT = global_id("ContactPerson", 999_999)
 NO_SHOP_USER = global_id("ShopUser", 999_999)
+NO_STAFF = global_id("AdminUser", 999_999)
+NO_SESSION = global_id("Session", 999_999)
+# Longer than any password may be: refused before argon2 spends time on it.
+OVERLONG_PASSWORD = "x" * (MAX_PASSWORD_LENGTH + 1)
+NO_TOKEN = "no-such-token"
+NEW_PASSWORD = {"password": "a-New-password-2026", "passwordConfirmation": "a-New-password-2026"}
 
 ERRORS = "userErrors { code }"
 CONNECTION = "{ totalCount }"
+
+
+def by_id(operation: str, fields: str, item_id: str) -> tuple[str, dict[str, Any]]:
+    """A mutation whose input names one object by `$id`, e.g. `{id: $id}`."""
+    document = f"mutation($id: ID!) {{ {operation}(input: {fields}) {{ {ERRORS} }} }}"
+    return document, {"id": item_id}
+
+
+def with_input(operation: str, input_type: str, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A mutation given its whole input as the variable `$input`."""
+    document = f"mutation($input: {input_type}!) {{ {operation}(input: $input) {{ {ERRORS} }} }}"
+    return document, {"input": values}
+
+
+def without_input(operation: str, selection: str = ERRORS) -> tuple[str, dict[str, Any]]:
+    return f"mutation {{ {operation} {{ {selection} }} }}", {}
+
 
 # operation -> (document, variables)
 OPERATIONS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -85,6 +149,53 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "shopUsers": (f"{{ shopUsers(first: 1) {CONNECTION} }}", {}),
     "auditEvents": (f"{{ auditEvents(first: 1) {CONNECTION} }}", {}),
     "outboxMessages": (f"{{ outboxMessages(first: 1) {CONNECTION} }}", {}),
+    "staff": (f"{{ staff(first: 1) {CONNECTION} }}", {}),
+    "login": with_input(
+        "login", "LoginInput", {"shop": "flora", "username": "nobody", "password": OVERLONG_PASSWORD}
+    ),
+    "adminLogin": with_input(
+        "adminLogin", "AdminLoginInput", {"email": "nobody@example.com", "password": OVERLONG_PASSWORD}
+    ),
+    "verifyMfa": with_input("verifyMfa", "VerifyMfaInput", {"challenge": NO_TOKEN, "code": "123456"}),
+    "logout": without_input("logout", "loggedOut"),
+    "changePassword": with_input(
+        "changePassword",
+        "ChangePasswordInput",
+        {"currentPassword": OVERLONG_PASSWORD, "newPassword": "a", "newPasswordConfirmation": "b"},
+    ),
+    "acceptInvitation": with_input(
+        "acceptInvitation", "AcceptInvitationInput", {"token": NO_TOKEN, **NEW_PASSWORD}
+    ),
+    "requestPasswordReset": with_input(
+        "requestPasswordReset", "RequestPasswordResetInput", {"shop": "nowhere", "email": "x@example.com"}
+    ),
+    "requestAdminPasswordReset": with_input(
+        "requestAdminPasswordReset", "RequestAdminPasswordResetInput", {"email": "nobody@example.com"}
+    ),
+    "resetPassword": with_input("resetPassword", "ResetPasswordInput", {"token": NO_TOKEN, **NEW_PASSWORD}),
+    "submitRegistration": with_input(
+        "submitRegistration",
+        "SubmitRegistrationInput",
+        {"shop": "nowhere", "name": "Eva", "email": "eva@example.com"},
+    ),
+    "endSession": by_id("endSession", "{id: $id}", NO_SESSION),
+    "endOtherSessions": without_input("endOtherSessions"),  # the caller has no other session
+    # startMfaEnrolment has no input to refuse: it keeps a secret, which confirms nothing.
+    "startMfaEnrolment": without_input("startMfaEnrolment"),
+    "confirmMfaEnrolment": with_input(
+        "confirmMfaEnrolment", "ConfirmMfaEnrolmentInput", {"code": "not-a-code"}
+    ),
+    "disableMfa": with_input("disableMfa", "DisableMfaInput", {"password": OVERLONG_PASSWORD}),
+    "regenerateRecoveryCodes": with_input(
+        "regenerateRecoveryCodes", "RegenerateRecoveryCodesInput", {"password": OVERLONG_PASSWORD}
+    ),
+    "inviteStaff": with_input(
+        "inviteStaff", "InviteStaffInput", {"email": "not an email", "role": "SUPPORT"}
+    ),
+    "updateStaff": by_id("updateStaff", '{id: $id, name: "X"}', NO_STAFF),
+    "deactivateStaff": by_id("deactivateStaff", "{id: $id}", NO_STAFF),
+    "reactivateStaff": by_id("reactivateStaff", "{id: $id}", NO_STAFF),
+    "resetStaffMfa": by_id("resetStaffMfa", "{id: $id}", NO_STAFF),
     "approve": (
         f"mutation($ids: [ID!]!) {{ approve(input: {{ids: $ids}}) {{ {ERRORS} }} }}", {"ids": [NO_REQUEST]}
     ),
@@ -146,16 +257,47 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
 }
 
-# Root fields this table leaves to their own tests: what anyone may call (sign-ins, links,
-# the form), one's own session and password, and operations of staff, MFA and sessions
-# whose rows are still to be written here.
-NOT_IN_THE_TABLE = frozenset({
-    "login", "adminLogin", "logout", "changePassword", "acceptInvitation",
-    "requestPasswordReset", "resetPassword", "submitRegistration",
-    "staff", "inviteStaff", "updateStaff", "deactivateStaff", "reactivateStaff",
-    "requestAdminPasswordReset", "startMfaEnrolment", "confirmMfaEnrolment", "disableMfa",
-    "regenerateRecoveryCodes", "resetStaffMfa", "verifyMfa", "endSession", "endOtherSessions",
-})
+# Nested field -> each caller's outcome. But for the caller's own account (viewer), what
+# they reach is someone else's (others_to_reach), in the shop every role acts in.
+NESTED: dict[str, dict[str, str]] = {
+    # Every account reads its own sessions.
+    "own sessions (viewer)": {
+        OWNER: ALLOWED, MANAGER: ALLOWED, REVIEWER: ALLOWED, SUPPORT: ALLOWED, AUDITOR: ALLOWED,
+        CUSTOMER: ALLOWED, ANONYMOUS: HIDDEN,
+    },
+    # A shop user's: staff who support shop users; an auditor reads the user, not its sessions.
+    "ShopUser.sessions": {
+        OWNER: ALLOWED, MANAGER: ALLOWED, REVIEWER: HIDDEN, SUPPORT: ALLOWED, AUDITOR: FORBIDDEN,
+        CUSTOMER: HIDDEN, ANONYMOUS: HIDDEN,
+    },
+    # A colleague's, reached as the one who decided a request: owners only.
+    "AdminUser.sessions": {
+        OWNER: ALLOWED, MANAGER: FORBIDDEN, REVIEWER: FORBIDDEN, SUPPORT: HIDDEN, AUDITOR: FORBIDDEN,
+        CUSTOMER: HIDDEN, ANONYMOUS: HIDDEN,
+    },
+    # A contact's logins: staff who read shop users; a reviewer reads the contact only.
+    "ContactPerson.shopUsers": {
+        OWNER: ALLOWED, MANAGER: ALLOWED, REVIEWER: FORBIDDEN, SUPPORT: ALLOWED, AUDITOR: ALLOWED,
+        CUSTOMER: HIDDEN, ANONYMOUS: HIDDEN,
+    },
+}
+
+# Nested field -> (document, which of others_to_reach its $id names; None: no $id).
+NESTED_OPERATIONS: dict[str, tuple[str, str | None]] = {
+    "own sessions (viewer)": (
+        "{ viewer { ... on AdminUser { sessions { id } } ... on ShopUser { sessions { id } } } }", None
+    ),
+    "ShopUser.sessions": (
+        "query($id: ID!) { node(id: $id) { ... on ShopUser { sessions { id } } } }", "shop_user"
+    ),
+    "AdminUser.sessions": (
+        "query($id: ID!) { node(id: $id) { ... on RegistrationRequest { decidedBy { sessions { id } } } } }",
+        "request",
+    ),
+    "ContactPerson.shopUsers": (
+        "query($id: ID!) { node(id: $id) { ... on ContactPerson { shopUsers { id } } } }", "contact"
+    ),
+}
 
 # Root fields a session that must change its password or enrol MFA may still call.
 OPEN_TO_RESTRICTED_SESSIONS = frozenset(
@@ -163,19 +305,24 @@ OPEN_TO_RESTRICTED_SESSIONS = frozenset(
 )
 
 
-def expected(operation: str, caller: str) -> str | None:
-    """None: allowed; else the code of the refusal."""
+def expected(operation: str, caller: str) -> str:
     if caller in MAY[operation]:
-        return None
-    return "UNAUTHENTICATED" if caller == ANONYMOUS else "FORBIDDEN"
+        return ALLOWED
+    return UNAUTHENTICATED if caller == ANONYMOUS else FORBIDDEN
 
 
-def outcome(body: dict[str, Any]) -> str | None:
-    """None when the call went through; else its refusal's code (or all codes it got)."""
+def outcome(body: dict[str, Any]) -> str:
+    """ALLOWED when the call went through; else its refusal's code (or all codes it got)."""
     codes = error_codes(body)
-    if not codes:
-        return None
-    return codes[0] if len(codes) == 1 else ",".join(codes)
+    return ",".join(codes) if codes else ALLOWED
+
+
+def nested_outcome(body: dict[str, Any]) -> str:
+    """As `outcome`, and HIDDEN when the object the query starts from reads as null."""
+    if error_codes(body):
+        return outcome(body)
+    (reached,) = body["data"].values()
+    return HIDDEN if reached is None else ALLOWED
 
 
 async def token_of(client, caller: str) -> str | None:
@@ -188,6 +335,22 @@ async def token_of(client, caller: str) -> str | None:
     payload = await admin_login(client, email)
     assert payload["userErrors"] == [], payload
     return payload["token"]
+
+
+async def others_to_reach(shop: Shop) -> dict[str, str]:
+    """Global ids of what the nested rows reach: another shop user of `shop` and its contact,
+    and a request of `shop` that a colleague (an owner) rejected. None of them signs in."""
+    contact = await make_contact(await make_debtor(), "Bert")
+    shop_user = await make_shop_user(shop, contact, "bert", password=None)
+    decider = await colleague("decider@example.com", password=None)
+    request = await pending_request(
+        shop, status=RegistrationStatus.REJECTED, decided_by=decider, decided_at=datetime.now(UTC)
+    )
+    return {
+        "shop_user": global_id("ShopUser", shop_user.id),
+        "contact": global_id("ContactPerson", contact.id),
+        "request": global_id("RegistrationRequest", request.id),
+    }
 
 
 def root_fields() -> dict[str, list[Any]]:
@@ -205,28 +368,45 @@ def graphql_name(field: Any) -> str:
 
 
 @pytest.mark.parametrize("caller", [OWNER, MANAGER, REVIEWER, SUPPORT, AUDITOR, CUSTOMER, ANONYMOUS])
-async def test_each_caller_may_call_exactly_what_the_table_says(client, caller):
-    # Given the shop the form belongs to, and the caller signed in (or not)
-    await make_shop("flora")
+async def test_each_caller_may_call_exactly_what_the_tables_say(client, caller):
+    # Given the shop the form belongs to, someone else's objects in it, and the caller
+    # signed in (or not)
+    shop = await make_shop("flora")
+    ids = await others_to_reach(shop)
     token = await token_of(client, caller)
 
-    # When the caller calls every operation
+    # When the caller reads every nested field, then calls every operation (logout last:
+    # it ends the caller's session)
+    nested = {}
+    for name, (document, id_of) in NESTED_OPERATIONS.items():
+        variables = {"id": ids[id_of]} if id_of else {}
+        nested[name] = nested_outcome(await client.execute(document, variables, token=token))
     outcomes = {}
-    for operation, (document, variables) in OPERATIONS.items():
+    for operation in sorted(OPERATIONS, key=lambda name: name == "logout"):
+        document, variables = OPERATIONS[operation]
         outcomes[operation] = outcome(await client.execute(document, variables, token=token))
 
-    # Then each is allowed or refused as the table says
-    assert outcomes == {operation: expected(operation, caller) for operation in OPERATIONS}
+    # Then each is allowed or refused as the tables say (one comparison: every wrong row shows)
+    assert {**nested, **outcomes} == {
+        **{name: row[caller] for name, row in NESTED.items()},
+        **{operation: expected(operation, caller) for operation in OPERATIONS},
+    }
 
 
-def test_the_table_and_the_operations_name_the_same_operations():
+def test_the_tables_and_the_operations_name_the_same_operations():
     assert set(MAY) == set(OPERATIONS)
+    assert set(NESTED) == set(NESTED_OPERATIONS)
+    assert not set(NESTED) & set(OPERATIONS)  # one comparison holds both
+
+
+def test_every_nested_row_names_every_caller():
+    assert all(set(row) == EVERYONE for row in NESTED.values())
 
 
 def test_every_root_field_has_a_row():
     names = {graphql_name(field) for fields in root_fields().values() for field in fields}
 
-    assert names - set(MAY) - NOT_IN_THE_TABLE == set()
+    assert names == set(MAY)
 
 
 def test_every_root_field_tells_a_restricted_session_what_to_do_first():
