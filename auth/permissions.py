@@ -17,6 +17,7 @@ from auth.roles import Capability
 from auth.scopes import ShopScope
 from auth.sessions import may_manage_sessions_of
 from auth.viewer import Restriction
+from models import AdminUser
 
 if TYPE_CHECKING:
     from strawberry.types import Info
@@ -129,7 +130,12 @@ class SeesSessions(BasePermission):
 
     async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         viewer = _viewer(info)
-        return viewer is not None and await may_manage_sessions_of(viewer, source.model)
+        if viewer is None:
+            return False
+        if isinstance(source.model, AdminUser):
+            # The same rule, batched: a page of colleagues must not cost a query each.
+            return await _manages_colleague(info, viewer, source.model)
+        return await may_manage_sessions_of(viewer, source.model)
 
 
 class SeesStaffAccount(BasePermission):
@@ -141,20 +147,25 @@ class SeesStaffAccount(BasePermission):
 
     async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         viewer = _viewer(info)
-        account = source.model
-        if viewer is None or viewer.admin is None:
-            return False
-        if viewer.admin.id == account.id:
-            return True
-        if not viewer.may(Capability.MANAGE_STAFF):
-            return False
-        if viewer.scope.is_every_shop:
-            return True
-        if account.all_shops:
-            return False
-        # Batched: a page of colleagues costs one query for all their shops.
-        shops = await info.context.loaders.shops_by_admin.load(account.id)
-        return viewer.scope.covers(ShopScope(frozenset(shop.id for shop in shops)))
+        return viewer is not None and await _manages_colleague(info, viewer, source.model)
+
+
+async def _manages_colleague(info: Info, viewer: Viewer, account: AdminUser) -> bool:
+    """`may_manage_sessions_of` for a staff account, through the request's loaders: the staff
+    member itself, or staff who manage staff and whose shops cover all of the account's."""
+    if viewer.admin is None:
+        return False
+    if viewer.admin.id == account.id:
+        return True
+    if not viewer.may(Capability.MANAGE_STAFF):
+        return False
+    if viewer.scope.is_every_shop:
+        return True
+    if account.all_shops:
+        return False
+    # Batched: a page of colleagues costs one query for all their shops.
+    shops = await info.context.loaders.shops_by_admin.load(account.id)
+    return viewer.scope.covers(ShopScope(frozenset(shop.id for shop in shops)))
 
 
 def unrestricted() -> list[type[BasePermission]]:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import IsSignedIn, unrestricted
+from auth.permissions import IsSignedIn, MfaEnrolmentNotPending, unrestricted
 from resolvers import sessions
 from resolvers.signed_in import SignedIn
 from schema.accounts import Viewer, viewer_type
@@ -136,9 +136,10 @@ class SessionMutations:
         return LogoutPayload(logged_out=True)
 
     @strawberry.mutation(
-        permission_classes=[IsSignedIn],
+        permission_classes=[IsSignedIn, MfaEnrolmentNotPending],
         description="Change your own password (signed-in staff or shop users); your other sessions "
-        "end, this one lives on, and mustChangePassword is cleared.",
+        "end, this one lives on, and mustChangePassword is cleared. A staff session that must "
+        "enrol MFA first answers MFA_ENROLMENT_REQUIRED: a password alone changes nothing.",
     )
     @refusals_as(ChangePasswordPayload)
     async def change_password(

@@ -89,3 +89,25 @@ async def test_customers_are_not_asked_to_enrol(client):
 
     assert await viewer_of(client, token) == {"__typename": "ShopUser", "username": "anna"}
     assert refusal(await client.execute(START, token=token)) == "FORBIDDEN"
+
+
+CHANGE_PASSWORD = """mutation($current: String!, $new: String!) {
+  changePassword(input: {currentPassword: $current, newPassword: $new, newPasswordConfirmation: $new}) {
+    userErrors { code }
+  }
+}"""
+
+
+async def test_a_session_that_must_enrol_cannot_change_the_password(client):
+    # given a staff session opened with the password alone, MFA not yet set up
+    token = await staff_token(client)
+    before = (await AdminUser.get(email="staff@example.com")).password_hash
+
+    # when it tries to change the password (with a stolen password, it would lock the owner out)
+    answer = await client.execute(
+        CHANGE_PASSWORD, {"current": ADMIN_PASSWORD, "new": "Orchid-Glasshouse-5521"}, token=token
+    )
+
+    # then it is told to enrol first, and the password stays
+    assert refusal(answer) == "MFA_ENROLMENT_REQUIRED"
+    assert (await AdminUser.get(email="staff@example.com")).password_hash == before
