@@ -81,9 +81,10 @@ async def statements_per_request(settings: Settings, body: dict, token: str | No
 def start_bare_app(log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
-        # uvicorn as `gatehouse serve` runs it (one worker, log level info, access log on), so
-        # the two differ in the application alone.
-        [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port", str(port), "--log-level", "info"],
+        # uvicorn as `gatehouse serve` runs it (one worker, uvloop and httptools, log level info,
+        # no access log), so the two differ in the application alone.
+        [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port", str(port), "--log-level", "info",
+         "--loop", "uvloop", "--http", "httptools", "--no-access-log"],
         stdout=log.open("ab"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/graphql"

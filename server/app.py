@@ -171,7 +171,7 @@ def create_app(
         Middleware(SecurityHeaders, strict_transport_security=settings.cookie_secure),
         Middleware(RequestIdMiddleware),
         # Times and counts every answer, refusals of the middleware below included.
-        Middleware(ObservedRequests, access_log=settings.log_format == JSON),
+        Middleware(ObservedRequests, access_log=settings.access_log and settings.log_format == JSON),
         cross_origin(settings.cors_origins, settings.public_url),
         # Inside CORS, so a storefront can read its 429; first after it, so a flood costs little.
         Middleware(RequestLimit, runtime=runtime),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
@@ -21,13 +22,14 @@ from server.app import build_runtime
 from server.background import deliverer
 from server.cors import CorsOriginsError, listed_origins
 from server.database import apply_migrations, database, empty_every_table
-from server.log_format import JSON, UnknownLogFormat, configure_logging, log_format_of, logging_config
+from server.log_format import UnknownLogFormat, configure_logging, log_format_of
 from server.metrics import count_across_workers
 from server.proxies import TrustedProxiesError, trusted_proxies
 from server.rate_limit_storage import RateLimitsUnusable, verify_rate_limits
 from server.session_lifetimes import SessionLifetimesUnusable, verify_session_lifetimes
 from server.settings import Settings
 from server.staff_mfa import OPTIONAL, StaffMfaUnusable, verify_staff_mfa
+from server.uvicorn_options import http_stack, uvicorn_options
 
 T = TypeVar("T")
 
@@ -90,21 +92,10 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
     if with_demo:
         _offer_demo(settings, f"http://{host}:{port}")
     count_across_workers(workers)
-    uvicorn.run(
-        "server.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        # The application itself reads the forwarding headers (server/proxies.py), and its
-        # answers name no server software.
-        proxy_headers=False,
-        server_header=False,
-        log_level="debug" if settings.debug else "info",
-        # The same log format in every worker; in json, Gatehouse writes the access lines.
-        log_config=logging_config(settings.log_format),
-        access_log=settings.log_format != JSON,
-    )
+    stack = http_stack()
+    if note := stack.fallback_note():
+        logging.getLogger("gatehouse.serve").info(note)
+    uvicorn.run(**uvicorn_options(settings, stack, host=host, port=port, workers=workers))
 
 
 @main.command()

@@ -3,7 +3,8 @@
 `GATEHOUSE_LOG_FORMAT=json` makes every line one JSON object: `time` (ISO 8601,
 UTC), `level`, `logger`, `message`, `request_id` while a request is being
 served (server/request_ids.py sets `REQUEST_ID`), whatever a line adds
-(`operation`, `status`, `duration_ms` for each request's access line), and
+(`operation`, `status`, `duration_ms` for each request's access line, written when
+GATEHOUSE_ACCESS_LOG asks for it), and
 `exception` with the traceback when there is one. The traceback is for the log
 only: clients get a request id (server/request_ids.py, schema/masking.py).
 
@@ -86,9 +87,10 @@ def _formatter(name: str) -> dict[str, Any]:
 def logging_config(name: str) -> dict[str, Any]:
     """A `logging.config.dictConfig` for `serve`: uvicorn's own, plus the root in `name`'s format.
 
-    In `text`, uvicorn's lines and its access log stay as uvicorn writes them. In `json`,
-    uvicorn's lines go through the root as JSON, and its access log is off: Gatehouse
-    writes one JSON access line per request instead (server/observed_requests.py).
+    In `text`, uvicorn's lines and its access log (when GATEHOUSE_ACCESS_LOG turns it on) stay
+    as uvicorn writes them. In `json`, uvicorn's lines go through the root as JSON, and its
+    access log is off: with GATEHOUSE_ACCESS_LOG, Gatehouse writes one JSON access line per
+    request instead (server/observed_requests.py).
     """
     from uvicorn.config import LOGGING_CONFIG
 

@@ -55,8 +55,8 @@ disable_created_metrics()
 GRAPHQL_REQUESTS = Counter(
     "gatehouse_graphql_requests",
     "Requests to /graphql, by operation (operationName, else the first root field) and outcome "
-    "(ok, user_error, the first GraphQL error's code, or the HTTP status class when GraphQL "
-    "never ran).",
+    "(ok, user_error, the first GraphQL error's code, the HTTP status class when GraphQL "
+    "never ran, or disconnected when the client left before its answer was written).",
     ["operation", "outcome"],
 )
 GRAPHQL_DURATION = Histogram(

@@ -3,7 +3,10 @@ written as one access line.
 
 `ObservedGraphQL` (the base of the GraphQL view) notes which operation a request
 runs and how it ended; `ObservedRequests` (a middleware just inside the request
-id's) times the whole answer and reads those notes once it has gone.
+id's) times the whole answer and reads those notes once it has gone. A request
+whose client went away before its answer was written is counted as
+`disconnected`, never as an internal error, and logged with status 499 when no
+answer had begun (nginx's "client closed request").
 """
 
 from __future__ import annotations
@@ -34,12 +37,17 @@ from server.graphql_outcome import (
 )
 from server.metrics import record_graphql_request
 from server.request_hygiene import UnreadableRequest
+from server.request_ids import is_client_disconnect
 
 access_logger = logging.getLogger("gatehouse.access")
 
 GRAPHQL_PATH = "/graphql"
 # One bounded set of operation labels for the whole process.
 OPERATION_NAMES = OperationNames(root_fields_of(schema._schema))
+# The outcome of a request whose client closed the connection before it had all its answer.
+DISCONNECTED = "disconnected"
+# The status an access line shows when the client left before any answer began.
+CLIENT_CLOSED_REQUEST = 499
 
 
 class ObservedGraphQL(GraphQL[Context, None]):
@@ -82,28 +90,36 @@ class ObservedRequests:
             return
         started = time.perf_counter()
         status = 500
+        answering = False
+        disconnected = False
 
         async def send_noting_status(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answering
             if message["type"] == "http.response.start":
                 status = message["status"]
+                answering = True
             await send(message)
 
         try:
             await self.app(scope, receive, send_noting_status)
-        except Exception:
-            # The request id's middleware answers it as INTERNAL; counted so here too.
-            status = 500
-            note_outcome(scope, GraphQLErrorCode.INTERNAL)
+        except Exception as error:
+            if is_client_disconnect(error):  # the request id's middleware lets it go quietly
+                disconnected = True
+                status = status if answering else CLIENT_CLOSED_REQUEST
+            else:
+                # The request id's middleware answers it as INTERNAL; counted so here too.
+                status = 500
+                note_outcome(scope, GraphQLErrorCode.INTERNAL)
             raise
         finally:
-            self._observe(scope, status, time.perf_counter() - started)
+            self._observe(scope, status, time.perf_counter() - started, disconnected=disconnected)
 
-    def _observe(self, scope: Scope, status: int, seconds: float) -> None:
+    def _observe(self, scope: Scope, status: int, seconds: float, *, disconnected: bool) -> None:
         is_graphql = scope["path"] == GRAPHQL_PATH
         operation = (noted_operation(scope) or "other") if is_graphql else None
         if operation is not None:
-            record_graphql_request(operation, noted_outcome(scope, status), seconds)
+            outcome = DISCONNECTED if disconnected else noted_outcome(scope, status)
+            record_graphql_request(operation, outcome, seconds)
         if self.access_log:
             self._log(scope, status, seconds, operation)
 

@@ -3,6 +3,10 @@
 Anything that escapes the GraphQL layer (a failure while reading the session,
 say) is logged under that id and answered as a GraphQL-shaped INTERNAL error,
 never as a bare 500 page or a traceback.
+
+A client that goes away (it closes the connection before its body has been
+read, or while its answer is written) is no error: one DEBUG line under the
+request's id, no traceback, and no answer, since there is no one to send it to.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import logging
 import uuid
 
+from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -18,6 +23,7 @@ from schema.masking import INTERNAL_MESSAGE
 from server.log_format import REQUEST_ID
 
 logger = logging.getLogger("gatehouse.errors")
+disconnect_logger = logging.getLogger("gatehouse.disconnects")
 
 
 def internal_error_body(request_id: str) -> dict:
@@ -30,6 +36,18 @@ def internal_error_body(request_id: str) -> dict:
             }
         ],
     }
+
+
+def is_client_disconnect(error: BaseException) -> bool:
+    """Whether `error` tells only that the client went away.
+
+    Starlette raises `ClientDisconnect` when the server reports the client gone while the
+    body is read; `RequestIdMiddleware` raises it when the server cannot write the answer.
+    Nothing broader counts (an `OSError` from anywhere else may be the database's).
+    """
+    if isinstance(error, BaseExceptionGroup):  # from a task group: a disconnect only if all are
+        return all(is_client_disconnect(inner) for inner in error.exceptions)
+    return isinstance(error, ClientDisconnect)
 
 
 class RequestIdMiddleware:
@@ -53,11 +71,21 @@ class RequestIdMiddleware:
                     *message.get("headers", []),
                     (b"x-request-id", request_id.encode()),
                 ]
-            await send(message)
+            try:
+                await send(message)
+            except OSError as error:  # raised by the server's transport: the client is gone
+                raise ClientDisconnect() from error
 
         try:
             await self.app(scope, receive, send_with_id)
-        except Exception:
+        except Exception as error:
+            if is_client_disconnect(error):
+                disconnect_logger.debug(
+                    "The client closed the connection %s request %s",
+                    "during the answer to" if response_started else "before the answer to",
+                    request_id,
+                )
+                return  # no answer: there is no one to send it to
             logger.exception("Unexpected error in request %s", request_id)
             if response_started:
                 raise

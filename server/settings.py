@@ -52,6 +52,8 @@ class Settings:
     # Unset: /metrics answers 404.
     metrics_token: str | None = None
     log_format: str = "text"
+    # One line per request (uvicorn's in text, Gatehouse's in json); off, as it costs each request.
+    access_log: bool = False
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -104,4 +106,5 @@ class Settings:
             ),
             metrics_token=config("GATEHOUSE_METRICS_TOKEN", default="") or None,
             log_format=config("GATEHOUSE_LOG_FORMAT", default=cls.log_format).strip().lower(),
+            access_log=config("GATEHOUSE_ACCESS_LOG", cast=bool, default=False),
         )

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Self
 
 import httpx
 
@@ -61,10 +62,14 @@ class LiveServer:
     def graphql_url(self) -> str:
         return f"{self.url}/graphql"
 
-    def start(self, *options: str, timeout: float = 30.0) -> LiveServer:
+    def command(self, *options: str) -> list[str]:
+        """What runs the server: `gatehouse serve` on this port, with `options`."""
+        return [GATEHOUSE, "serve", "--port", str(self.port), *options]
+
+    def start(self, *options: str, timeout: float = 30.0) -> Self:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [GATEHOUSE, "serve", "--port", str(self.port), *options],
+            self.command(*options),
             env=self.environment, stdout=log,
             stderr=self.stderr_path.open("ab") if self.stderr_path else subprocess.STDOUT,
         )

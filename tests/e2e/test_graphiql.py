@@ -130,7 +130,7 @@ def graphiql_npm_files() -> Path:
 def debug_server(tmp_path: Path, graphiql_npm_files: Path) -> Iterator[LiveServer]:
     server = LiveServer(
         f"sqlite://{tmp_path / 'gatehouse.sqlite3'}", tmp_path / "serve.log",
-        environment={"GATEHOUSE_DEBUG": "1", "GATEHOUSE_LOG_FORMAT": "text"},
+        environment={"GATEHOUSE_DEBUG": "1", "GATEHOUSE_LOG_FORMAT": "text", "GATEHOUSE_ACCESS_LOG": "1"},
     ).start()
     try:
         yield server

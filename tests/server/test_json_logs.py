@@ -1,4 +1,5 @@
-"""GATEHOUSE_LOG_FORMAT=json: one JSON object a line on standard error, an access line per request."""
+"""GATEHOUSE_LOG_FORMAT=json: one JSON object a line on standard error, an access line per request
+with GATEHOUSE_ACCESS_LOG."""
 
 from __future__ import annotations
 
@@ -90,7 +91,7 @@ def test_a_real_server_logs_each_line_as_json_with_an_access_line_per_request(tm
     stderr = tmp_path / "stderr.log"
     server = LiveServer(
         f"sqlite://{tmp_path / 'gatehouse.sqlite3'}", tmp_path / "stdout.log",
-        environment={"GATEHOUSE_LOG_FORMAT": "json"}, stderr_path=stderr,
+        environment={"GATEHOUSE_LOG_FORMAT": "json", "GATEHOUSE_ACCESS_LOG": "1"}, stderr_path=stderr,
     ).start()
     try:
         answered = httpx.post(

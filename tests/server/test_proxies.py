@@ -151,6 +151,7 @@ def test_gatehouse_serve_follows_the_setting_alone_and_logs_the_client(tmp_path:
     """Through a real uvicorn, whose own proxy handling (which would believe 127.0.0.1) is off."""
     database_file = tmp_path / "gatehouse.sqlite3"
     environment = {} if trusted is None else {"GATEHOUSE_TRUSTED_PROXIES": trusted}
+    environment["GATEHOUSE_ACCESS_LOG"] = "1"  # the client is read from the access line
     server = LiveServer(f"sqlite://{database_file}", tmp_path / "serve.log", environment=environment).start()
     try:
         variables = {"shop": "flora", "username": "anna", "password": "wrong-Pass-1"}
