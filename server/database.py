@@ -26,8 +26,20 @@ def connection_name(database_url: str) -> str:
     return "sqlite" if database_url.startswith("sqlite") else "postgres"
 
 
+async def _keep_the_connection_as_it_is(connection: Any) -> None:
+    """What asyncpg runs on a connection handed back to its pool, instead of its reset."""
+
+
 def _connection_config(database_url: str) -> dict[str, Any]:
     config = expand_db_url(database_url)
+    if config["engine"] == "tortoise.backends.asyncpg":
+        # asyncpg resets every connection handed back to its pool (advisory locks, LISTEN,
+        # session settings, cursors: `SELECT pg_advisory_unlock_all(); …`), and Tortoise hands
+        # one back after each statement outside a transaction, so every statement cost two
+        # round trips. Gatehouse keeps no session state on a connection (no advisory lock,
+        # LISTEN, SET or cursor outlives its statement or transaction), so there is nothing to
+        # reset; asyncpg still rolls back a transaction left open before our hook runs.
+        config["credentials"]["reset"] = _keep_the_connection_as_it_is
     if config["engine"] == "tortoise.backends.sqlite":
         config["engine"] = "server.sqlite_engine"
         # SQLite's advice for WAL mode: no fsync at every commit (it stalled every other query
