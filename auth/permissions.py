@@ -15,7 +15,7 @@ from strawberry.permission import BasePermission
 from auth.error_codes import GraphQLErrorCode
 from auth.roles import Capability
 from auth.scopes import ShopScope
-from auth.sessions import may_manage_sessions_of
+from auth.sessions import manages_colleague, may_manage_sessions_of
 from auth.viewer import Restriction
 from models import AdminUser
 
@@ -151,21 +151,14 @@ class SeesStaffAccount(BasePermission):
 
 
 async def _manages_colleague(info: Info, viewer: Viewer, account: AdminUser) -> bool:
-    """`may_manage_sessions_of` for a staff account, through the request's loaders: the staff
-    member itself, or staff who manage staff and whose shops cover all of the account's."""
-    if viewer.admin is None:
-        return False
-    if viewer.admin.id == account.id:
-        return True
-    if not viewer.may(Capability.MANAGE_STAFF):
-        return False
-    if viewer.scope.is_every_shop:
-        return True
-    if account.all_shops:
-        return False
-    # Batched: a page of colleagues costs one query for all their shops.
-    shops = await info.context.loaders.shops_by_admin.load(account.id)
-    return viewer.scope.covers(ShopScope(frozenset(shop.id for shop in shops)))
+    """`manages_colleague`, with colleagues' shops read through the request's loader, so a page
+    of colleagues costs one query for all their shops."""
+
+    async def scope_through_loader(colleague: AdminUser) -> ShopScope:
+        shops = await info.context.loaders.shops_by_admin.load(colleague.id)
+        return ShopScope(frozenset(shop.id for shop in shops))
+
+    return await manages_colleague(viewer, account, scope_through_loader)
 
 
 def unrestricted() -> list[type[BasePermission]]:

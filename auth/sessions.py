@@ -6,6 +6,7 @@ after sign-in, whichever comes first (docs/operations.md, "Sessions").
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -113,6 +114,34 @@ async def scope_of(admin: AdminUser) -> ShopScope:
     return ShopScope(frozenset(shop.id for shop in shops))
 
 
+# How to find a colleague's shops: `scope_of`, or through a request's loader on a page of them.
+ScopeOf = Callable[[AdminUser], Awaitable[ShopScope]]
+
+
+async def reaches(scope: ShopScope, colleague: AdminUser, scope_of_colleague: ScopeOf = scope_of) -> bool:
+    """Whether staff acting in `scope` reach `colleague`: staff of every shop reach everyone;
+    staff of some shops only colleagues whose shops are all among theirs (no query otherwise)."""
+    if scope.is_every_shop:
+        return True
+    if colleague.all_shops:
+        return False
+    return scope.covers(await scope_of_colleague(colleague))
+
+
+async def manages_colleague(
+    viewer: Viewer, account: AdminUser, scope_of_colleague: ScopeOf = scope_of
+) -> bool:
+    """Whether `viewer` may read and manage the staff account `account`: its own; a colleague's
+    for staff who manage staff and reach the colleague."""
+    if viewer.admin is None:
+        return False
+    if viewer.admin.id == account.id:
+        return True
+    return viewer.may(Capability.MANAGE_STAFF) and await reaches(
+        viewer.scope, account, scope_of_colleague
+    )
+
+
 async def staff_viewer(
     session_id: int, admin: AdminUser, *, mfa_required: bool
 ) -> Viewer:
@@ -170,7 +199,7 @@ async def may_manage_sessions_of(viewer: Viewer, account: AdminUser | ShopUser) 
         return True
     if isinstance(account, ShopUser):
         return viewer.may(Capability.SUPPORT_SHOP_USERS) and viewer.scope.allows(account.shop_id)
-    return viewer.may(Capability.MANAGE_STAFF) and viewer.scope.covers(await scope_of(account))
+    return await manages_colleague(viewer, account)
 
 
 def sessions_of(account: AdminUser | ShopUser) -> QuerySet[Session]:

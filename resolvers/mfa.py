@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 from auth import recovery_codes, totp
 from auth.one_time_tokens import redeem
 from auth.secret_box import SecretBox
-from auth.sessions import end_sessions_of, scope_of
+from auth.sessions import end_sessions_of, reaches
 from auth.tokens import hash_token
 from auth.viewer import Caller
 from models import ActorKind, AdminUser, MfaRecoveryCode, OneTimeToken, TokenPurpose
@@ -136,7 +136,7 @@ async def reset_staff_mfa(runtime: Runtime, caller: Caller, admin_pk: int | None
     if viewer is None or viewer.admin is None:
         raise ValueError("the schema lets only staff through")
     colleague = await AdminUser.get_or_none(id=admin_pk) if admin_pk is not None else None
-    if colleague is None or not caller.scope.covers(await scope_of(colleague)):
+    if colleague is None or not await reaches(caller.scope, colleague):
         raise UserInputError.of(ErrorCode.NOT_FOUND, "No staff member has this id.", "id")
     if colleague.id == viewer.admin.id:
         raise UserInputError.of(

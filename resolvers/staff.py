@@ -22,7 +22,7 @@ from tortoise.transactions import in_transaction
 
 from auth import one_time_tokens
 from auth.scopes import ShopScope
-from auth.sessions import end_sessions_of, scope_of
+from auth.sessions import end_sessions_of, reaches
 from auth.viewer import Caller
 from models import AdminUser, Shop, StaffRole
 from resolvers import audit
@@ -76,9 +76,6 @@ def in_reach(scope: ShopScope) -> QuerySet[AdminUser]:
     )
     return AdminUser.filter(all_shops=False).exclude(id__in=Subquery(beyond.values("id")))
 
-
-async def reaches(scope: ShopScope, colleague: AdminUser) -> bool:
-    return scope.covers(await scope_of(colleague))
 
 
 async def _colleague(caller: Caller, pk: int | None, problems: Problems, *, lock: bool) -> AdminUser:

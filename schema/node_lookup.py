@@ -2,8 +2,8 @@
 
 A customer reaches only its own user, contact, debtor and shop. Staff reach the
 kinds their role may read, of their shops (the loaders read through their scope),
-and staff accounts as `_sees_staff` says. Anything else reads as null, exactly
-like an id that does not exist.
+and staff accounts as `auth.sessions.manages_colleague` says. Anything else reads
+as null, exactly like an id that does not exist.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from __future__ import annotations
 from strawberry.types import Info
 
 from auth.roles import Capability
-from auth.sessions import scope_of
+from auth.sessions import manages_colleague
 from auth.viewer import Viewer
-from models import AdminUser as AdminUserModel
 from schema.accounts import AdminUser
 from schema.audit import AuditEvent
 from schema.customers import ContactPerson, Debtor, ShopUser
@@ -95,17 +94,10 @@ async def _staff_may_see(info: Info, viewer: Viewer, type_name: str, pk: int) ->
     """Whether the staff role reads this kind (the scope is the loaders' business)."""
     if type_name == "AdminUser":
         admin = await info.context.loaders.admin_user_by_id.load(pk)
-        return admin is not None and await _sees_staff(viewer, admin)
+        return admin is not None and await manages_colleague(viewer, admin)
     capability = _READ_BY_STAFF.get(type_name)
     return capability is None or viewer.may(capability)
 
-
-async def _sees_staff(viewer: Viewer, admin: AdminUserModel) -> bool:
-    """A staff member reads its own account; one who manages staff, the colleagues whose
-    shops its own cover (ShopScope.covers decides which colleagues a scoped owner reaches)."""
-    if viewer.admin is not None and viewer.admin.id == admin.id:
-        return True
-    return viewer.may(Capability.MANAGE_STAFF) and viewer.scope.covers(await scope_of(admin))
 
 
 async def resolve_node(info: Info, node_id: str) -> Node | None:
