@@ -21,6 +21,8 @@ class GraphQLErrorCode(str, Enum):
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
     RATE_LIMITED = "RATE_LIMITED"
     UNAVAILABLE = "UNAVAILABLE"
     INTERNAL = "INTERNAL"
@@ -75,6 +77,16 @@ _DESCRIPTIONS = {
         "The document would cost far more to check or run than its size suggests (the same "
         "field repeated hundreds of times, fragments spread into one selection over and over). "
         "It was refused before the costly step; nothing ran. Ordinary queries never meet this."
+    ),
+    GraphQLErrorCode.PERSISTED_QUERY_NOT_FOUND: (
+        "A persisted query (extensions.persistedQuery) named by its hash alone, and this server "
+        "instance does not hold its document; the message is PersistedQueryNotFound, the HTTP "
+        "status 200. Send the request again with the document in `query` (Apollo's clients do "
+        "so by themselves). Nothing ran."
+    ),
+    GraphQLErrorCode.PERSISTED_QUERY_HASH_MISMATCH: (
+        "extensions.persistedQuery.sha256Hash is not the SHA-256 (hex) of the UTF-8 of the "
+        "`query` sent with it (HTTP 400). Nothing ran and nothing was kept."
     ),
     GraphQLErrorCode.RATE_LIMITED: (
         "Too many requests from this client address (HTTP 429): wait the seconds of the "

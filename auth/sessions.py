@@ -15,9 +15,11 @@ from tortoise.queryset import QuerySet
 
 from auth.roles import Capability
 from auth.scopes import EVERY_SHOP, ShopScope
+from auth.session_cache import CachedSession, SessionCache
 from auth.tokens import hash_token, new_token
 from auth.viewer import Viewer
 from models import AdminUser, Session, ShopUser
+from models.changes import Changed, announce
 
 # lastSeenAt moves at most this often, so a busy session costs no write per request.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
@@ -145,45 +147,72 @@ async def manages_colleague(
 async def staff_viewer(
     session_id: int, admin: AdminUser, *, mfa_required: bool
 ) -> Viewer:
+    return _staff_viewer(session_id, admin, await scope_of(admin), mfa_required=mfa_required)
+
+
+def _staff_viewer(session_id: int, admin: AdminUser, scope: ShopScope, *, mfa_required: bool) -> Viewer:
     return Viewer(
-        session_id,
-        admin=admin,
-        scope=await scope_of(admin),
-        mfa_enrolment_pending=mfa_required and not admin.mfa_enabled,
+        session_id, admin=admin, scope=scope, mfa_enrolment_pending=mfa_required and not admin.mfa_enabled
     )
 
 
 async def viewer_for_token(
-    token: str | None, now: datetime, policy: SessionPolicy, *, mfa_required: bool
+    token: str | None,
+    now: datetime,
+    policy: SessionPolicy,
+    *,
+    mfa_required: bool,
+    cache: SessionCache | None = None,
 ) -> SessionLookup:
-    """The viewer a token signs in, or none when it is unknown, expired, idle or shut out."""
+    """The viewer a token signs in, or none when it is unknown, expired, idle or shut out.
+
+    From `cache` when it holds the session and its lastSeenAt need not move; else read (and
+    kept there) with its account and, for staff of some shops, their shops.
+    """
     if not token:
         return NO_TOKEN
+    token_hash = hash_token(token)
+    if cache is not None and (cached := cache.get(token_hash)) is not None:
+        if now - cached.session.last_seen_at < LAST_SEEN_RESOLUTION:
+            return _lookup(cached, now, policy, mfa_required=mfa_required)
+        cache.drop(token_hash)  # read afresh below, when its lastSeenAt moves
+    generation = cache.generation if cache is not None else 0
     session = (
-        await Session.filter(token_hash=hash_token(token), expires_at__gt=now)
+        await Session.filter(token_hash=token_hash, expires_at__gt=now)
         .select_related("admin", "shop_user")
         .first()
     )
     if session is None or policy.ends_at(session) <= now:
         return ENDED
-    viewer = await _viewer_of(session, now, mfa_required=mfa_required)
-    if viewer is None:
-        return ENDED
+    admin = session.admin
+    read = CachedSession(session, await scope_of(admin) if admin is not None else EVERY_SHOP)
+    lookup = _lookup(read, now, policy, mfa_required=mfa_required)
+    if lookup.viewer is None:
+        return lookup
     if now - session.last_seen_at >= LAST_SEEN_RESOLUTION:
         # Conditional, so of two requests in the same minute only one writes.
         await Session.filter(id=session.id, last_seen_at=session.last_seen_at).update(last_seen_at=now)
-    return SessionLookup(viewer=viewer)
+        session.last_seen_at = now
+    if cache is not None:
+        cache.put(token_hash, read, read_at_generation=generation)
+    return lookup
 
 
-async def _viewer_of(session: Session, now: datetime, *, mfa_required: bool) -> Viewer | None:
-    if session.admin is not None:
-        if not session.admin.is_active:
-            return None
-        return await staff_viewer(session.id, session.admin, mfa_required=mfa_required)
+def _lookup(
+    read: CachedSession, now: datetime, policy: SessionPolicy, *, mfa_required: bool
+) -> SessionLookup:
+    """Who the session signs in now: nobody once it is over, or its account is shut out."""
+    session = read.session
+    if policy.ends_at(session) <= now:
+        return ENDED
+    if (admin := session.admin) is not None:
+        if not admin.is_active:
+            return ENDED
+        return SessionLookup(_staff_viewer(session.id, admin, read.scope, mfa_required=mfa_required))
     shop_user = session.shop_user
     if shop_user is None or shop_user.is_excluded_at(now) or shop_user.password_hash is None:
-        return None
-    return Viewer(session.id, shop_user=shop_user)
+        return ENDED
+    return SessionLookup(Viewer(session.id, shop_user=shop_user))
 
 
 def _is_own(viewer: Viewer, account: AdminUser | ShopUser) -> bool:
@@ -210,6 +239,7 @@ def sessions_of(account: AdminUser | ShopUser) -> QuerySet[Session]:
 
 async def end_session(session_id: int) -> None:
     await Session.filter(id=session_id).delete()
+    await announce(Changed.SESSION, [session_id])
 
 
 async def end_sessions_of(
@@ -219,7 +249,13 @@ async def end_sessions_of(
     sessions = sessions_of(account)
     if keep_session_id is not None:
         sessions = sessions.exclude(id=keep_session_id)
-    return await sessions.delete()
+    ended = await sessions.delete()
+    await announce(account_kind(account), [account.id])
+    return ended
+
+
+def account_kind(account: AdminUser | ShopUser) -> Changed:
+    return Changed.ADMIN if isinstance(account, AdminUser) else Changed.SHOP_USER
 
 
 async def purge_ended_sessions(now: datetime, policy: SessionPolicy) -> int:

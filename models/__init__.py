@@ -52,3 +52,6 @@ __all__ = [
     "StaffRole",
     "TokenPurpose",
 ]
+
+# Registers the signals through which saves and deletes tell the caches (models/changes.py).
+import models.changes  # noqa: E402, F401

@@ -31,6 +31,7 @@ from models import (
     ShopUser,
 )
 from resolvers.matching import clues_of, matching_debtors
+from resolvers.shop_cache import ShopCache
 from resolvers.staff_loaders import shops_by_admin
 
 M = TypeVar("M", bound=Model)
@@ -49,6 +50,39 @@ def _unnarrowed(rows: QuerySet[M]) -> QuerySet[M]:
 def _by_id(model: type[M], narrowed: _Narrowing[M] = _unnarrowed) -> DataLoader[int, M | None]:
     async def load(ids: Sequence[int]) -> list[M | None]:
         found = {row.pk: row for row in await narrowed(model.filter(id__in=list(ids)))}
+        return [found.get(key) for key in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _shops_by_id(scope: ShopScope, cache: ShopCache | None) -> DataLoader[int, Shop | None]:
+    """Shops from the process's cache where it holds them; the scope is applied to both."""
+
+    async def load(ids: Sequence[int]) -> list[Shop | None]:
+        wanted = [pk for pk in ids if scope.allows(pk)]
+        found = cache.known(wanted) if cache is not None else {}
+        missing = [pk for pk in wanted if pk not in found]
+        if missing:
+            read_at = cache.generation if cache is not None else 0
+            read = await Shop.filter(id__in=missing)
+            if cache is not None:
+                cache.keep(read, read_at_generation=read_at)
+            found.update((shop.id, shop) for shop in read)
+        return [found.get(pk) for pk in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _contacts_with_their_debtors(
+    debtors: DataLoader[int, Debtor | None],
+) -> DataLoader[int, ContactPerson | None]:
+    """Contact persons by id, each read with its debtor in the same query, which then waits in
+    `debtors` for whoever asks next: a shop user's company costs one query, not two in a row."""
+
+    async def load(ids: Sequence[int]) -> list[ContactPerson | None]:
+        found = {row.pk: row for row in await ContactPerson.filter(id__in=list(ids)).select_related("debtor")}
+        for contact in found.values():
+            debtors.prime(contact.debtor_id, contact.debtor)
         return [found.get(key) for key in ids]
 
     return DataLoader(load_fn=load)
@@ -87,8 +121,9 @@ class Loaders:
     not a shop's, and who may read which is decided where they are read.
     """
 
-    def __init__(self, scope: ShopScope = EVERY_SHOP) -> None:
+    def __init__(self, scope: ShopScope = EVERY_SHOP, shops: ShopCache | None = None) -> None:
         self.scope = scope
+        self._shops = shops
 
     def _in_scope(self, shop_field: str = "shop_id") -> _Narrowing[M]:
         scope = self.scope
@@ -96,7 +131,7 @@ class Loaders:
 
     @cached_property
     def shop_by_id(self) -> DataLoader[int, Shop | None]:
-        return _by_id(Shop, self._in_scope("id"))
+        return _shops_by_id(self.scope, self._shops)
 
     @cached_property
     def debtor_by_id(self) -> DataLoader[int, Debtor | None]:
@@ -104,7 +139,7 @@ class Loaders:
 
     @cached_property
     def contact_person_by_id(self) -> DataLoader[int, ContactPerson | None]:
-        return _by_id(ContactPerson)
+        return _contacts_with_their_debtors(self.debtor_by_id)
 
     @cached_property
     def shop_user_by_id(self) -> DataLoader[int, ShopUser | None]:

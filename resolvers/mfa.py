@@ -20,6 +20,7 @@ from auth.sessions import end_sessions_of, reaches
 from auth.tokens import hash_token
 from auth.viewer import Caller
 from models import ActorKind, AdminUser, MfaRecoveryCode, OneTimeToken, TokenPurpose
+from models.changes import Changed, announce
 from models.normalise import normalise_email
 from resolvers import audit, staff_sign_in
 from resolvers.errors import ErrorCode, UserInputError
@@ -68,6 +69,7 @@ async def start_enrolment(runtime: Runtime, caller: Caller) -> Enrolment:
             mfa_secret_encrypted=box.encrypt(secret)
         ):
             raise _already_enabled()
+        await announce(Changed.ADMIN, [admin.id])
         await audit.record(caller, "admin.mfa_enrolment_started", admin)
     return Enrolment(secret, totp.provisioning_uri(secret, admin.email))
 
@@ -97,6 +99,7 @@ async def confirm_enrolment(runtime: Runtime, caller: Caller, code: str) -> list
         ).update(mfa_enabled_at=now, mfa_last_step=step)
         if not confirmed:
             raise await _why_not_confirmed(admin.id)
+        await announce(Changed.ADMIN, [admin.id])
         codes = await _replace_recovery_codes(admin)
         await audit.record(caller, "admin.mfa_enrolled", admin)
     return codes
@@ -232,7 +235,8 @@ async def _accept_code(
         step = totp.matched_step(secret, code, now)
         if step is None:
             raise _WrongCode("wrong code")
-        # The row count decides: of two requests with one code, only one moves the step.
+        # The row count decides: of two requests with one code, only one moves the step. (No
+        # cache hears of it: the step is only ever judged by this UPDATE, never read from one.)
         if not await AdminUser.filter(id=admin.id, mfa_last_step__lt=step).update(mfa_last_step=step):
             raise _WrongCode("code used already")
         return
@@ -259,6 +263,7 @@ async def _clear_mfa(admin: AdminUser, now: datetime) -> None:
     await AdminUser.filter(id=admin.id).update(
         mfa_secret_encrypted=None, mfa_enabled_at=None, mfa_last_step=0
     )
+    await announce(Changed.ADMIN, [admin.id])
     admin.mfa_secret_encrypted, admin.mfa_enabled_at, admin.mfa_last_step = None, None, 0
     await MfaRecoveryCode.filter(admin_id=admin.id).delete()
     await OneTimeToken.filter(

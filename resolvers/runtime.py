@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 from auth.passwords import PasswordHasher
 from auth.rate_limits import RateLimiter
 from auth.secret_box import SecretBox
+from auth.session_cache import SessionCache
 from auth.sessions import SessionPolicy
 from resolvers.errors import rate_limited
 from resolvers.events import Unobserved, UseCaseEvents
+from resolvers.shop_cache import ShopCache
 
 
 def utc_now() -> datetime:
@@ -34,6 +36,10 @@ class Runtime:
     admin_url: str | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
     rate_limits: RateLimiter = field(default_factory=lambda: RateLimiter(spec="off"))
+    # The sessions this process has seen, so a request need not read its own (auth/session_cache.py).
+    session_cache: SessionCache = field(default_factory=SessionCache)
+    # The shops this process has read, so a request need not read its own (resolvers/shop_cache.py).
+    shop_cache: ShopCache = field(default_factory=ShopCache)
     # Told of failed sign-ins and rate-limit refusals (the server counts them for /metrics).
     events: UseCaseEvents = field(default_factory=Unobserved)
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from auth.sessions import may_manage_sessions_of, sessions_of
+from auth.sessions import account_kind, may_manage_sessions_of, sessions_of
 from auth.viewer import Caller, Viewer
 from models import AdminUser, Session, ShopUser
+from models.changes import Changed, announce
 from resolvers import audit
 from resolvers.errors import ErrorCode, UserInputError
 from resolvers.loaders import Loaders
@@ -83,6 +84,7 @@ async def end_session(runtime: Runtime, caller: Caller, pk: int | None) -> Ended
         # Deleted by the id found: of two calls ending it at once, one ends it, one hears NOT_FOUND.
         if session is None or not await Session.filter(id=session.id).delete():
             raise not_found
+        await announce(Changed.SESSION, [session.id])
         owner = owner_of(session)
         await audit.record(caller, "session.ended", owner, whose=_label(owner), session=session.id)
     return EndedSessions(1, current=session.id == viewer.session_id)
@@ -100,5 +102,6 @@ async def end_other_sessions(runtime: Runtime, caller: Caller) -> EndedSessions:
             .exclude(id=viewer.session_id)
             .delete()
         )
+        await announce(account_kind(account), [account.id])
         await audit.record(caller, "sessions.ended_others", account, ended=ended)
     return EndedSessions(ended)

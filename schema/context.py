@@ -41,7 +41,7 @@ class Context:
         the earlier viewer is served to the new one."""
         scope = self.viewer.scope if self.viewer is not None else EVERY_SHOP
         if self._loaders is None or self._loaders.scope != scope:
-            self._loaders = Loaders(scope)
+            self._loaders = Loaders(scope, self.runtime.shop_cache)
         return self._loaders
 
     @property

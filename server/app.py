@@ -3,35 +3,52 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from auth.passwords import PasswordHasher
 from auth.rate_limits import RateLimiter
 from auth.secret_box import SecretBox
 from auth.sessions import SessionLifetimes, SessionPolicy, viewer_for_token
+from models.changes import FEED, collect_sent_notices
 from resolvers.runtime import Runtime
 from schema import schema
 from schema.context import Context, CookiePolicy
 from server import metrics
 from server.background import background_work
+from server.change_listener import hearing_changes
 from server.cors import cross_origin
 from server.database import connection_name, database
 from server.graphiql import NODE_MODULES, GraphiQLSite
+from server.graphql_outcome import OTHER, note_operation, note_outcome, note_result, noted_operation
 from server.log_format import JSON
-from server.observed_requests import ObservedGraphQL, ObservedRequests
+from server.observed_requests import OPERATION_NAMES, ObservedGraphQL, ObservedRequests
 from server.outage import AnswerOutages
+from server.persisted_queries import PersistedQueries, PersistedQueryError, Resolved
 from server.proxies import forwarded_client
+from server.public_answers import (
+    MAX_AGE_SECONDS,
+    PublicAnswer,
+    PublicAnswers,
+    Wanted,
+    asks_anonymously,
+    matches,
+    wanted,
+)
 from server.readiness import readiness_endpoint, readiness_probes
 from server.request_hygiene import (
     BodySizeLimit,
@@ -41,7 +58,7 @@ from server.request_hygiene import (
 )
 from server.request_ids import RequestIdMiddleware
 from server.request_limit import RequestLimit
-from server.security_headers import SecurityHeaders
+from server.security_headers import SecurityHeaders, allow_public_caching
 from server.settings import Settings
 from server.staff_mfa import OPTIONAL
 
@@ -77,7 +94,43 @@ def bearer_token(request: Request) -> str | None:
     return credentials.strip() or None if scheme.lower() == "bearer" else None
 
 
+# The longest a change's answer waits for its notice to come back: far more than it takes, short
+# enough that a notice that never comes (its transaction rolled back) costs little.
+ECHO_SECONDS = 0.1
+# Where a request's parsed parameters, and its execution's result, wait on its ASGI scope.
+_PARSED = "gatehouse.parsed_request"
+_RESULT = "gatehouse.execution_result"
+# What the metrics count an answer from memory as: it had data and no errors.
+_ANSWERED = ExecutionResult(data={}, errors=None)
+# What a request's parameters may fail with before GraphQL: answered by the view as ever.
+_REFUSALS = (HTTPException, UnreadableRequest, PersistedQueryError, json.JSONDecodeError)
+
+
+class KeptRequestAdapter(StarletteRequestAdapter):
+    """Starlette's adapter, keeping its request: the view parses each request once."""
+
+    def __init__(self, request: Request) -> None:
+        super().__init__(request)
+        self.request = request
+
+
+@dataclass(frozen=True)
+class ParsedRequest:
+    """A request's GraphQL parameters, persisted query resolved; or why they cannot be read."""
+
+    parsed: Resolved | list[GraphQLRequestData] | None
+    error: Exception | None = None
+
+
+def document_ran(result: ExecutionResult) -> bool:
+    """Whether the document parsed, validated and ran: errors, if any, come from fields."""
+    errors = result.errors or []
+    return result.data is not None or (bool(errors) and all(error.path for error in errors))
+
+
 class GatehouseGraphQL(ObservedGraphQL):
+    request_adapter_class = KeptRequestAdapter
+
     def __init__(
         self, runtime: Runtime, cookie: CookiePolicy, *, graphiql: GraphiQLSite | None
     ) -> None:
@@ -85,6 +138,8 @@ class GatehouseGraphQL(ObservedGraphQL):
         self.graphiql = graphiql
         self.runtime = runtime
         self.cookie = cookie
+        self.persisted_queries = PersistedQueries()
+        self.public_answers = PublicAnswers()
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_request_json(data)
@@ -95,13 +150,124 @@ class GatehouseGraphQL(ObservedGraphQL):
             raise HTTPException(404, "Not Found")
         return self.graphiql.page()
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET of a persisted query has no `query` either: it asks for an answer, not the page.
+        return super().should_render_graphql_ide(request) and "extensions" not in request.query_params
+
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        sent = collect_sent_notices()
         try:
+            if isinstance(request, Request):
+                return await self._answer(request, context, root_value)
             return await super().run(request, context, root_value)
+        except PersistedQueryError as refusal:  # nothing ran: counted here
+            note_operation(request.scope, OPERATION_NAMES.label(refusal.operation_name, None))
+            note_outcome(request.scope, refusal.code)
+            return refusal.response()
         except UnreadableRequest as refusal:
             return refusal.response()
         except HTTPException as refusal:  # Strawberry's own, answered in plain text otherwise
             return refused_http_request(refusal.status_code, refusal.reason)
+        finally:
+            if sent:
+                # A change is answered once this instance heard its notice back: the next
+                # request, on any instance, then finds it heard (models/changes.py).
+                await FEED.echoed(sent, seconds=ECHO_SECONDS)
+
+    async def _answer(self, request: Request, context: Any, root_value: Any) -> Response:
+        """From memory when an anonymous public query was answered before, else by Strawberry."""
+        asked = await self._wanted(request)
+        if asked is None:
+            return await super().run(request, context, root_value)
+        remembered = self.public_answers.get(asked.key)
+        if remembered is not None:
+            return self._from_memory(request, remembered)
+        generation = self.public_answers.generation
+        response = await super().run(request, context, root_value)
+        return self._remembered(request, asked, response, generation)
+
+    async def _wanted(self, request: Request) -> Wanted | None:
+        """What an anonymous GraphQL request asks, parsed (once) before Strawberry reads it."""
+        if request.method not in ("GET", "POST") or not asks_anonymously(request, self.cookie.name):
+            return None
+        adapter = KeptRequestAdapter(request)
+        if self.should_render_graphql_ide(adapter):
+            return None
+        parsed = (await self._parsed(adapter)).parsed
+        if not isinstance(parsed, Resolved):
+            return None  # refused (Strawberry's run raises it again), or a batch
+        return wanted(parsed.data, parsed.document_hash)
+
+    def _remembered(self, request: Request, asked: Wanted, response: Response, generation: int) -> Response:
+        """Keeps a public answer Strawberry computed; a GET's leaves cacheable, with its ETag."""
+        result = request.scope.get("state", {}).get(_RESULT)
+        if (
+            not isinstance(result, ExecutionResult) or result.errors or result.data is None
+            or response.status_code != 200 or "set-cookie" in response.headers
+            or not self.public_answers.is_public(asked.document_hash, asked.operation_name, asked.query)
+        ):
+            return response
+        answer = self.public_answers.answer(bytes(response.body), noted_operation(request.scope) or OTHER)
+        if not self.public_answers.keep(asked.key, answer, computed_at_generation=generation):
+            return response  # a shop changed while it was computed: it may show the old form
+        return self._from_memory(request, answer) if request.method == "GET" else response
+
+    def _from_memory(self, request: Request, answer: PublicAnswer) -> Response:
+        note_operation(request.scope, answer.operation)
+        note_result(request.scope, _ANSWERED)
+        if request.method != "GET":
+            return Response(answer.body, media_type="application/json")  # a POST's stays no-store
+        allow_public_caching(request, MAX_AGE_SECONDS)
+        headers = {"etag": answer.etag}
+        if matches(request.headers.get("if-none-match"), answer.etag):
+            return Response(status_code=304, headers=headers)
+        return Response(answer.body, media_type="application/json", headers=headers)
+
+    async def _parsed(self, adapter: KeptRequestAdapter) -> ParsedRequest:
+        state = adapter.request.scope.setdefault("state", {})
+        parsed = state.get(_PARSED)
+        if parsed is None:
+            try:
+                data = await super().parse_http_body(adapter)
+                resolved = data if isinstance(data, list) else self.persisted_queries.resolve(data)
+                parsed = ParsedRequest(resolved)
+            except _REFUSALS as refusal:
+                parsed = ParsedRequest(None, refusal)
+            state[_PARSED] = parsed
+        return parsed
+
+    async def parse_http_body(
+        self, request_adapter: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if not isinstance(request_adapter, KeptRequestAdapter):
+            raise TypeError("GatehouseGraphQL reads requests through its KeptRequestAdapter.")
+        parsed = await self._parsed(request_adapter)
+        if parsed.error is not None or parsed.parsed is None:
+            raise parsed.error or TypeError("A request parsed to nothing.")
+        return parsed.parsed if isinstance(parsed.parsed, list) else parsed.parsed.data
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+        state = request.scope.setdefault("state", {})
+        parsed = state.get(_PARSED)
+        resolved = parsed.parsed if isinstance(parsed, ParsedRequest) else None
+        if (
+            isinstance(resolved, Resolved) and resolved.to_keep and resolved.document_hash
+            and request_data.query is not None and document_ran(result)
+        ):
+            self.persisted_queries.keep(resolved.document_hash, request_data.query)
+        state[_RESULT] = result
+        return result
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -111,7 +277,8 @@ class GatehouseGraphQL(ObservedGraphQL):
         token = bearer_token(request) or request.cookies.get(self.cookie.name)
         runtime = self.runtime
         lookup = await viewer_for_token(
-            token, runtime.now(), runtime.sessions, mfa_required=runtime.staff_mfa_required
+            token, runtime.now(), runtime.sessions,
+            mfa_required=runtime.staff_mfa_required, cache=runtime.session_cache,
         )
         context = Context(
             request=request,
@@ -158,7 +325,10 @@ def create_app(
             yield
             return
         async with (
-            database(settings.database_url), background_work(settings, runtime), metrics.worker_lifetime()
+            database(settings.database_url),
+            hearing_changes(settings.database_url),
+            background_work(settings, runtime),
+            metrics.worker_lifetime(),
         ):
             yield
 

@@ -20,6 +20,7 @@ from resolvers.reminders import send_reminder_digests
 from server import demo
 from server.app import build_runtime
 from server.background import deliverer
+from server.change_listener import WORKER_PROCESSES
 from server.cors import CorsOriginsError, listed_origins
 from server.database import apply_migrations, database, empty_every_table
 from server.log_format import UnknownLogFormat, configure_logging, log_format_of
@@ -92,6 +93,7 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
     if with_demo:
         _offer_demo(settings, f"http://{host}:{port}")
     count_across_workers(workers)
+    os.environ[WORKER_PROCESSES] = str(workers)
     stack = http_stack()
     if note := stack.fallback_note():
         logging.getLogger("gatehouse.serve").info(note)

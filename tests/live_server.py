@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -87,6 +88,14 @@ class LiveServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    async def logged(self, text: str, *, seconds: float = 10.0) -> None:
+        """Waits until the server's log holds `text` (what it says once it has done something)."""
+        for _ in range(int(seconds / 0.05)):
+            if text in self.log():
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{self.graphql_url} never logged {text!r}; see {self.log_path}")
 
     def stop(self) -> None:
         terminate(self.process)

@@ -220,6 +220,7 @@ async def test_only_staff_read_the_audit_log(client):
 async def test_a_page_of_100_costs_as_many_statements_as_a_page_of_10(client):
     token = await staff_token_with_an_empty_log(client)
     await make_events(120)
+    await client.data("{ __typename }", token=token)  # the session is read once, then kept
 
     with count_queries() as small:
         ten = await audit_page(client, token, first=10)
@@ -243,6 +244,7 @@ async def test_registration_fields_of_10_shops_cost_as_many_statements_as_of_1(c
             )
 
     await add_shop("shop00")
+    await client.data("{ __typename }", token=token)  # the session is read once, then kept
     with count_queries() as one_shop:
         one = (await client.data(SHOPS_WITH_FIELDS, token=token))["shops"]
     for n in range(1, 10):

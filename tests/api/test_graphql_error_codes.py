@@ -35,6 +35,7 @@ def test_the_codes_are_the_ones_partners_are_told_of():
         "UNAUTHENTICATED", "FORBIDDEN", "PASSWORD_CHANGE_REQUIRED", "MFA_ENROLMENT_REQUIRED",
         "INVALID", "NOT_FOUND",
         "BAD_USER_INPUT", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "QUERY_TOO_COMPLEX",
+        "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_HASH_MISMATCH",
         "RATE_LIMITED", "UNAVAILABLE", "INTERNAL",
     }
     assert all(code.description for code in GraphQLErrorCode)

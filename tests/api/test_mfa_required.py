@@ -14,6 +14,7 @@ import pyotp
 import pytest
 
 from models import AdminUser
+from models.changes import Changed, announce
 from server.settings import Settings
 from tests.api.sign_in import customer_token, staff_token, viewer_of
 from tests.api.test_mfa import CONFIRM, DISABLE, REGENERATE, START
@@ -76,10 +77,13 @@ async def test_switching_mfa_off_leaves_the_session_able_only_to_enrol_again(cli
 
 async def test_a_live_session_may_only_enrol_as_soon_as_its_accounts_mfa_is_off(client):
     token = await staff_token(client)
+    # Written as the use cases write it: by a query, announced to the caches.
     await AdminUser.filter(email="staff@example.com").update(mfa_enabled_at=datetime.now(UTC))
+    await announce(Changed.ADMIN)
     assert payload_of(await client.execute(SHOPS, token=token), "shops") == []
 
     await AdminUser.filter(email="staff@example.com").update(mfa_enabled_at=None)
+    await announce(Changed.ADMIN)
 
     assert refusal(await client.execute(SHOPS, token=token)) == "MFA_ENROLMENT_REQUIRED"
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,19 @@ async def live_server(db: str, smtp: SmtpServer, tmp_path: Path) -> AsyncIterato
         yield server
     finally:
         server.stop()
+
+
+# What a server logs once it hears the other instances' changes (server/change_listener.py).
+LISTENING = "Listening for other instances' changes"
+
+
+@pytest.fixture
+def two_servers(pg_db: str, tmp_path: Path) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two `gatehouse serve` processes on one PostgreSQL database, limits off."""
+    with ExitStack() as stack:
+        servers = []
+        for name in ("first", "second"):
+            server = LiveServer(pg_db, tmp_path / f"{name}.log", environment={"GATEHOUSE_RATE_LIMITS": "off"})
+            stack.callback(server.stop)
+            servers.append(server.start())
+        yield servers[0], servers[1]

@@ -39,7 +39,9 @@ def security_headers(response: httpx.Response) -> dict[str, str]:
 
 @pytest.mark.parametrize(("method", "path", "options", "status"), [
     ("POST", "/graphql", {"json": {"query": "{ __typename }"}}, 200),
-    ("GET", "/graphql", {"params": {"query": "{ __typename }"}}, 200),
+    # Not public (it reads the viewer): an anonymous GET of the public form may be cached
+    # (tests/api/test_public_answers.py).
+    ("GET", "/graphql", {"params": {"query": "{ viewer { __typename } }"}}, 200),
     ("POST", "/graphql", {"content": b"{not json", "headers": {"Content-Type": "application/json"}}, 400),
     ("POST", "/graphql", {"content": b"x" * (MAX_BODY_BYTES + 1)}, 413),
     ("POST", "/graphql", {"json": {"query": "{ __typename }"}, "headers": {"Origin": "https://x.test"}}, 403),
