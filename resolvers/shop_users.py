@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
 from auth.scopes import ShopScope
@@ -159,14 +159,27 @@ async def _lost_race(shop: Shop, contact: ContactPerson, username: str) -> UserI
 
 
 async def users_with_email(shop_id: int, email: str) -> list[ShopUser]:
-    """The shop's users whose contact has this email, or whose username is it."""
+    """The shop's users whose contact has this email, or whose username is it.
+
+    Two statements, each through its own index: one `OR` across the contact join made the
+    planner walk every user of the shop (27 ms at 20,000 on SQLite, at every registration).
+    """
     if not check.fits_column(ContactPerson, "email", email):
         return []
-    matches = Q(contact__email=email)
+    with_email = Subquery(ContactPerson.filter(email=email).values("id"))
+    # Ordered by the index it is found through (shop, contact): by id, SQLite walks the shop's
+    # users in id order instead.
+    found = await (
+        ShopUser.filter(shop_id=shop_id, contact_id__in=with_email)
+        .select_related("contact", "shop")
+        .order_by("contact_id")
+    )
     key = username_key(email)
     if check.fits_column(ShopUser, "username_key", key):
-        matches |= Q(username_key=key)
-    return await ShopUser.filter(matches, shop_id=shop_id).select_related("contact", "shop")
+        known = {user.id for user in found}
+        named = await ShopUser.filter(shop_id=shop_id, username_key=key).select_related("contact", "shop")
+        found += [user for user in named if user.id not in known]
+    return sorted(found, key=lambda user: user.id)
 
 
 async def _shop_user(caller: Caller, pk: int | None, problems: Problems) -> ShopUser:

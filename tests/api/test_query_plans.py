@@ -12,11 +12,12 @@ from datetime import UTC, datetime
 import pytest
 from tortoise import Tortoise
 
-from models import OutboxMessage, OutboxStatus
+from models import OutboxMessage, OutboxStatus, Shop
 from server.database import connection_name
 from tests.api.sign_in import staff_token
 from tests.api.test_query_counts import SHOP_USERS_AROUND, make_shop_users
 from tests.api.test_registration_requests_query import REQUESTS_AROUND, approved_requests
+from tests.api.test_submit_registration import submit
 from tests.query_counter import captured_statements
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -47,6 +48,11 @@ query($after: String) {
 
 async def plans_of(database_url: str, statements: list[tuple[str, list]]) -> dict[str, list[str]]:
     assert any(" LIMIT " in sql for sql, _ in statements), "no page was read: nothing was checked"
+    return await plans_of_all(database_url, statements)
+
+
+async def plans_of_all(database_url: str, statements: list[tuple[str, list]]) -> dict[str, list[str]]:
+    """SQLite's plan of each SELECT among `statements`."""
     connection = Tortoise.get_connection(connection_name(database_url))
     plans = {}
     for sql, parameters in statements:
@@ -143,3 +149,30 @@ async def test_outbox_and_audit_pages_read_only_through_indexes(client, db, quer
     statements = await statements_of_page(client, staff, query, variables)
 
     assert whole_table_work(await plans_of(db, statements)) == {}
+
+
+def walks_every_user_of_a_shop(plans: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The statements that read shop users through an index by their shop alone."""
+    return {
+        sql: steps for sql, steps in plans.items()
+        if any(step.startswith("SEARCH shop_user ") and step.endswith("(shop_id=?)") for step in steps)
+    }
+
+
+async def test_a_registration_reads_the_shops_users_through_indexes_not_the_whole_shop(client, db):
+    # given a shop with many users (a registration asks whether the email has an account)
+    await make_shop_users(30)
+    await Shop.filter(handle="flora").update(registration_enabled=True)
+
+    # when someone registers
+    with captured_statements() as statements:
+        payload = await submit(client, {"input": {
+            "shop": "flora", "name": "Mia", "email": "mia@newcomer.test", "company": "Mia BV",
+        }})
+
+    # then no statement walks all the shop's users
+    assert payload["userErrors"] == [], payload
+    plans = await plans_of_all(db, statements)
+    assert any('FROM "shop_user"' in sql for sql in plans), plans
+    assert whole_table_work(plans) == {}
+    assert walks_every_user_of_a_shop(plans) == {}

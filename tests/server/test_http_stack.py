@@ -3,6 +3,7 @@ start-up frozen out of the collector."""
 
 from __future__ import annotations
 
+import gc
 import inspect
 import json
 import os
@@ -15,7 +16,7 @@ import pytest
 import uvicorn
 
 from server.settings import Settings
-from server.uvicorn_options import SERVED_APP, HttpStack, http_stack, uvicorn_options
+from server.uvicorn_options import COLLECTOR_THRESHOLDS, SERVED_APP, HttpStack, http_stack, uvicorn_options
 from tests.live_server import LiveServer
 
 PROBE = {"query": "query Probe { __typename }", "operationName": "Probe"}
@@ -128,18 +129,19 @@ import gc
 from server.uvicorn_options import served_app
 before = gc.get_freeze_count()
 served_app()
-print(before, gc.get_freeze_count())
+print(before, gc.get_freeze_count(), *gc.get_threshold())
 """
 
 
-def test_the_factory_uvicorn_imports_freezes_what_start_up_made(tmp_path: Path):
+def test_the_factory_uvicorn_imports_freezes_what_start_up_made_and_tunes_the_collector(tmp_path: Path):
     """In a process of its own, as each worker is: uvicorn calls `served_app` once there."""
     environment = {**os.environ, "GATEHOUSE_DATABASE_URL": f"sqlite://{tmp_path / 'gatehouse.sqlite3'}"}
     finished = subprocess.run(
         [sys.executable, "-c", FREEZE_COUNTS], env=environment, capture_output=True, text=True, check=True
     )
 
-    before, after = map(int, finished.stdout.split())
+    before, after, *thresholds = map(int, finished.stdout.split())
     assert before == 0
     # The modules, the schema and the application: tens of thousands of objects at least.
     assert after > 10_000
+    assert tuple(thresholds) == COLLECTOR_THRESHOLDS != gc.get_threshold()
