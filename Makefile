@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run graphiql-assets demo-reset test lint bench schema clean
+.PHONY: run graphiql-assets demo-reset test lint bench bench-peers bench-scale-out schema clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -62,6 +62,15 @@ test: lint
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m bench
+
+# Gatehouse against Vendure 3.7 (bench/peers): installs wrk and Vendure on the first run.
+bench-peers: $(TEST_STAMP)
+	$(BIN)/python -m bench.peers $(BENCH_PEERS_ARGS)
+
+# `serve --workers 2` against `--workers 1` on PostgreSQL with Redis rate limits (wrk, redis-server
+# and PostgreSQL must be installed); BENCH_SCALE_OUT_ARGS=--quick for a smoke run.
+bench-scale-out: $(TEST_STAMP)
+	$(BIN)/python -m bench.scale_out $(BENCH_SCALE_OUT_ARGS)
 
 schema: $(RUN_STAMP)
 	$(BIN)/gatehouse export-schema > schema.graphql
