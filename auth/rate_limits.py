@@ -39,6 +39,7 @@ DEFAULT_LIMITS: Mapping[str, str] = {
     "disableMfa": "10/minute;100/hour",
     "regenerateRecoveryCodes": "10/minute;100/hour",
     "submitRegistration": "10/hour",
+    "verifyRegistrationEmail": "20/hour",
     "requestPasswordReset": "5/hour",
     "requestAdminPasswordReset": "5/hour",
     "acceptInvitation": "20/hour",

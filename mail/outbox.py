@@ -12,13 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from mail.jobs import JOBS
+from mail.template_names import MailTemplate, mail_template
 from models import OutboxMessage, OutboxStatus, RegistrationRequest
 
 
 async def enqueue(
     *,
     recipient: str,
-    template: str,
+    template: MailTemplate,
     language: str,
     context: dict[str, Any],
     now: datetime,
@@ -33,14 +34,11 @@ async def enqueue(
     the request's) is listed only to staff of that shop; one of none, to staff of
     every shop.
     """
-    from mail.rendering import TEMPLATES
-
-    if template not in TEMPLATES:
-        raise ValueError(f"unknown mail template {template!r}")
     return await OutboxMessage.create(
         message_id=uuid.uuid4().hex,
         recipient=recipient,
-        template=template,
+        # Checked here too: a caller the type checker does not see may pass any string.
+        template=mail_template(template).value,
         language=language,
         context=context,
         status=OutboxStatus.QUEUED,

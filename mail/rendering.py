@@ -16,25 +16,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
+from mail.template_names import mail_template
+
 HERE = Path(__file__).resolve().parent
 FALLBACK_LANGUAGE = "en"
 
-TEMPLATES = frozenset(
-    {
-        "staff_new_request",
-        "staff_account_created",
-        "staff_account_activated",
-        "staff_reminder_digest",
-        "staff_invitation",
-        "staff_password_reset",
-        "invitation",
-        "request_received",
-        "rejection",
-        "password_reset",
-        "welcome",
-        "already_registered",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -94,14 +80,15 @@ def _strings(
     return rendered
 
 
-def render(template: str, language: str, context: Mapping[str, Any]) -> RenderedMail:
-    if template not in TEMPLATES:
-        raise ValueError(f"unknown mail template {template!r}")
+def render(name: str, language: str, context: Mapping[str, Any]) -> RenderedMail:
+    """The mail `name` (as OutboxMessage.template stores it) in `language`; ValueError for an
+    unknown name."""
+    template = mail_template(name)
     catalog = _catalog(catalog_language(language))
     base = {
         **context,
         "language": catalog_language(language),
-        "staff": template.startswith("staff_"),
+        "staff": template.for_staff,
     }
     # Staff mails greet without a name; customer mails greet the customer.
     unused = {"greeting", "signature"} if base["staff"] else {"staff_greeting", "staff_signature"}

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+from models.field_types import RegistrationFieldType
 
 # The languages Gatehouse has mail templates for; a new shop offers all of them.
 SUPPORTED_LANGUAGES = ["nl", "en", "de", "fr"]
@@ -33,6 +36,12 @@ class Shop(Model):
     notify_customer_on_rejection = fields.BooleanField(default=True)
     storefront_url = fields.CharField(max_length=500, null=True)
     reminder_delay_hours = fields.IntField(default=24)
+    # Double opt-in: a submission waits, UNVERIFIED, until the applicant follows the mailed link.
+    require_email_verification = fields.BooleanField(default=False)
+    # submitRegistration needs a fresh formToken of registrationForm (auth/form_tokens.py).
+    bot_protection = fields.BooleanField(default=True)
+    # ISO 3166-1 alpha-2: phone numbers and VAT numbers without a country prefix are read as this.
+    default_country = fields.CharField(max_length=2, null=True)
     # Claimed with a conditional UPDATE so only one instance sends a day's digest.
     reminder_sent_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -51,7 +60,7 @@ class Shop(Model):
 
 
 class RegistrationField(Model):
-    """An extra question on a shop's registration form; every field is required."""
+    """An extra question on a shop's registration form, typed, in each of the shop's languages."""
 
     id = fields.IntField(primary_key=True)
     shop: fields.ForeignKeyRelation[Shop] = fields.ForeignKeyField(
@@ -59,7 +68,13 @@ class RegistrationField(Model):
     )
     shop_id: int
     key = fields.CharField(max_length=64)
-    label = fields.CharField(max_length=200)
+    type = fields.CharEnumField(RegistrationFieldType, max_length=16, default=RegistrationFieldType.TEXT)
+    required = fields.BooleanField(default=True)
+    # language -> text (at least one); read in the order of the shop's languages.
+    labels: dict[str, str] = fields.JSONField(default=dict)
+    help_texts: dict[str, str] = fields.JSONField(default=dict)
+    # CHOICE and MULTI_CHOICE: [{"value": ..., "labels": {language: text}}], in order.
+    options: list[dict[str, Any]] = fields.JSONField(default=list)
     position = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
 

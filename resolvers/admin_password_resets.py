@@ -13,6 +13,7 @@ from tortoise.transactions import in_transaction
 from auth.viewer import Caller
 from mail.jobs import ADMIN_PASSWORD_RESET_REQUESTED
 from mail.outbox import enqueue_job
+from mail.template_names import MailTemplate
 from models import AdminUser, AuditEvent, OutboxMessage
 from models.normalise import normalise_email
 from resolvers import audit
@@ -51,10 +52,10 @@ async def work_out_admin_reset_request(runtime: Runtime, job: OutboxMessage) -> 
         return
     if admin.password_hash is None:
         await send_staff_invitation(runtime, admin, await shops_of(admin), await _inviter_of(admin))
-        mail = "staff_invitation"
+        mail = MailTemplate.STAFF_INVITATION
     else:
         await send_staff_reset_link(runtime, admin)
-        mail = "staff_password_reset"
+        mail = MailTemplate.STAFF_PASSWORD_RESET
     await audit.record(MAIL_DELIVERY, "admin.password_reset_mailed", admin, email=admin.email, mail=mail)
 
 

@@ -10,6 +10,7 @@ from auth import one_time_tokens
 from auth.sessions import start_session
 from auth.viewer import Caller, Viewer
 from mail.outbox import enqueue
+from mail.template_names import MailTemplate
 from models import ActorKind, ContactPerson, OneTimeToken, Shop, ShopUser, TokenPurpose
 from resolvers import audit
 from resolvers.errors import ErrorCode, Problems, UserInputError
@@ -40,7 +41,7 @@ async def send_invitation(
     )
     await enqueue(
         recipient=address,
-        template="invitation",
+        template=MailTemplate.INVITATION,
         language=shop_user.language,
         context={
             "shop_name": shop.name,
@@ -153,7 +154,7 @@ async def accept_invitation(
         if shop.notification_email:
             await enqueue(
                 recipient=shop.notification_email,
-                template="staff_account_activated",
+                template=MailTemplate.STAFF_ACCOUNT_ACTIVATED,
                 language=shop.default_language,
                 context={"shop_name": shop.name, "name": contact.full_name, "username": shop_user.username},
                 now=now,

@@ -1,9 +1,9 @@
 """Rule 7 of docs/api.md: an existing customer is linked, never duplicated.
 
-A registration matches a debtor that has a contact person with the same
-email, the same email itself, the same VAT number (the answer to a field keyed
-`vat_number`), or the same name as the company given (ignoring case and runs of blanks). The
-strongest clue comes first: approval links to the first match.
+A registration matches a debtor that has a contact person with the same email, the same
+email itself, the same VAT number (the answer to a VAT_NUMBER field, or to a field keyed
+`vat_number`, compared in compact form), or the same name as the company given (ignoring
+case and runs of blanks). The strongest clue comes first: approval links to the first match.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from tortoise.expressions import Q
 
 from models import ContactPerson, Debtor, RegistrationAnswer, RegistrationRequest
+from models.field_types import RegistrationFieldType
 from models.normalise import name_key
+from resolvers.answer_types import compact_vat_number
 from resolvers.debtors import normalise_vat_number
 
 VAT_FIELD_KEY = "vat_number"
@@ -29,8 +31,10 @@ class Clues:
 
 
 def clues_of(request: RegistrationRequest, answers: Sequence[RegistrationAnswer]) -> Clues:
-    vat = next((a.value for a in answers if a.key == VAT_FIELD_KEY), None)
-    vat = normalise_vat_number(vat) if vat else None
+    typed = [a for a in answers if a.type is RegistrationFieldType.VAT_NUMBER and a.value]
+    keyed = [a for a in answers if a.key == VAT_FIELD_KEY and a.value]
+    given = next(iter(typed or keyed), None)
+    vat = (compact_vat_number(given.value) or normalise_vat_number(given.value)) if given else None
     return Clues(
         email=request.email,
         company_key=name_key(request.company or "") or None,

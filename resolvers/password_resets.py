@@ -12,6 +12,7 @@ from auth.sessions import end_sessions_of, start_session
 from auth.viewer import Caller, Viewer
 from mail.jobs import PASSWORD_RESET_REQUESTED
 from mail.outbox import enqueue, enqueue_job
+from mail.template_names import MailTemplate
 from models import ContactPerson, OutboxMessage, ShopUser, TokenPurpose
 from models.normalise import normalise_email
 from resolvers import audit
@@ -85,10 +86,10 @@ async def work_out_reset_request(runtime: Runtime, job: OutboxMessage) -> None:
         # The address asked for is the one that matched: the contact's, or the username.
         if user.password_hash is None:
             await send_invitation(runtime, user, user.shop, user.contact, recipient=address)
-            mail = "invitation"
+            mail = MailTemplate.INVITATION
         else:
             await _send_reset_link(runtime, user, address)
-            mail = "password_reset"
+            mail = MailTemplate.PASSWORD_RESET
         await audit.record(
             MAIL_DELIVERY, "customer.password_reset_mailed", user,
             shop=user.shop.handle, email=address, mail=mail,
@@ -108,7 +109,7 @@ async def _send_reset_link(runtime: Runtime, user: ShopUser, recipient: str) -> 
     reset_url = await new_reset_link(runtime, user)
     await enqueue(
         recipient=recipient,
-        template="password_reset",
+        template=MailTemplate.PASSWORD_RESET,
         language=user.language,
         context={
             "shop_name": user.shop.name,

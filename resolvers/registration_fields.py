@@ -11,10 +11,12 @@ from tortoise.transactions import in_transaction
 from auth.scopes import EVERY_SHOP, ShopScope
 from auth.viewer import Caller
 from models import ApprovalMode, RegistrationField, Shop
+from models.shops import SUPPORTED_LANGUAGES
 from resolvers import audit
 from resolvers import validation as check
 from resolvers.errors import ErrorCode, Problems
-from resolvers.shops import shop_by_handle
+from resolvers.field_definitions import FieldDefinition, apply_definition
+from resolvers.shops import shop_by_handle, shop_if_any
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # The form always asks these itself; an extra field with such a key would shadow one.
@@ -26,6 +28,8 @@ MAX_FIELDS = 50
 class RegistrationForm:
     shop: Shop
     fields: list[RegistrationField]
+    #: The language asked for, when the shop offers it; else the shop's first.
+    language: str
 
     @property
     def open(self) -> bool:
@@ -36,10 +40,17 @@ class RegistrationForm:
         return self.shop.approval_mode
 
 
-async def registration_form(shop_handle: str) -> RegistrationForm:
-    """Any shop's form, for anyone: it is what the storefront shows."""
+async def registration_form(shop_handle: str, language: str | None = None) -> RegistrationForm:
+    """Any shop's form, for anyone: it is what the storefront shows, in `language` where the
+    shop offers it."""
     shop = await shop_by_handle(shop_handle, scope=EVERY_SHOP)
-    return RegistrationForm(shop, await fields_of(shop.id))
+    return RegistrationForm(shop, await fields_of(shop.id), _offered(shop, language))
+
+
+def _offered(shop: Shop, language: str | None) -> str:
+    """The shop's spelling of `language` ("de-AT" for "de-at"), else the shop's first."""
+    asked = (language or "").strip().lower()
+    return next((offered for offered in shop.languages if offered.lower() == asked), shop.default_language)
 
 
 async def fields_of(shop_id: int) -> list[RegistrationField]:
@@ -66,22 +77,29 @@ async def _renumber(fields: list[RegistrationField]) -> None:
 
 
 async def create_registration_field(
-    caller: Caller, shop_handle: str, key: str, label: str, position: int | None
+    caller: Caller, shop_handle: str, key: str, definition: FieldDefinition, position: int | None
 ) -> RegistrationField:
-    """A new required question, at `position` (1 is first) or last."""
+    """A new question (TEXT and required unless `definition` says otherwise), at `position`
+    (1 is first) or last."""
     problems = Problems()
     key = _key(problems, key)
-    label = check.required_text(problems, label, "label", max_length=200)
     try:
         async with in_transaction():
-            shop = await shop_by_handle(shop_handle, problems, scope=caller.scope)
+            shop = await shop_if_any(shop_handle, problems, scope=caller.scope)
+            # An unknown shop's languages are unknown: labels are checked against every one
+            # Gatehouse offers, so every other problem is still reported at once.
+            field = RegistrationField(key=key, position=0)
+            apply_definition(problems, field, definition, shop or Shop(languages=SUPPORTED_LANGUAGES))
+            if shop is None:
+                raise problems.error()
+            field.shop = shop
             fields = await fields_of(shop.id)
             if len(fields) >= MAX_FIELDS:
                 problems.invalid(f"A form has at most {MAX_FIELDS} extra fields.", "shop")
             if not problems.has("key") and any(field.key == key for field in fields):
                 problems.invalid(f"This form has a field '{key}' already.", "key")
             problems.raise_if_any()
-            field = await RegistrationField.create(shop=shop, key=key, label=label, position=0)
+            await field.save()
             index = len(fields) if position is None else min(max(position, 1), len(fields) + 1) - 1
             fields.insert(index, field)
             await _renumber(fields)
@@ -104,23 +122,23 @@ async def _field(pk: int | None, problems: Problems, scope: ShopScope) -> Regist
 
 
 async def update_registration_field(
-    caller: Caller, pk: int | None, label: str | None, position: int | None
+    caller: Caller, pk: int | None, definition: FieldDefinition, position: int | None
 ) -> RegistrationField:
-    """A new label or place; answers already given keep the label they were asked with."""
+    """A new definition or place; answers already given keep the field as they were given to it."""
     problems = Problems()
-    new_label = check.required_text(problems, label, "label", max_length=200) if label is not None else None
     async with in_transaction():
         field = await _field(pk, problems, caller.scope)
+        shop = await Shop.get(id=field.shop_id)
+        apply_definition(problems, field, definition, shop)
         problems.raise_if_any()
-        if new_label is not None and new_label != field.label:
-            field.label = new_label
-            await field.save(update_fields=["label"])
+        await field.save(update_fields=["type", "required", "labels", "help_texts", "options"])
         if position is not None:
             fields = [f for f in await fields_of(field.shop_id) if f.id != field.id]
             fields.insert(min(max(position, 1), len(fields) + 1) - 1, field)
             await _renumber(fields)
         await audit.record(
-            caller, "registration_field.updated", field, label=field.label, position=field.position
+            caller, "registration_field.updated", field,
+            type=field.type.value, required=field.required, labels=field.labels, position=field.position,
         )
     return field
 

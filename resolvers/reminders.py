@@ -8,17 +8,14 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from mail.outbox import enqueue
+from mail.template_names import MailTemplate
 from models import OutboxMessage, RegistrationRequest, RegistrationStatus, Shop
+from resolvers.links import review_url
 from resolvers.runtime import Runtime
 
 # "At most once a day", with an hour of slack so a daily cron that runs a little
 # early is not skipped; the claim below holds across instances.
 DIGEST_INTERVAL = timedelta(hours=23)
-DIGEST_TEMPLATE = "staff_reminder_digest"
-
-
-def review_url(runtime: Runtime, shop: Shop) -> str | None:
-    return runtime.dashboard_url(f"/shops/{shop.handle}/registration-requests?status=PENDING")
 
 
 async def send_reminder_digests(runtime: Runtime) -> list[str]:
@@ -51,7 +48,7 @@ async def send_reminder_digests(runtime: Runtime) -> list[str]:
                 continue
             await enqueue(
                 recipient=recipient,
-                template=DIGEST_TEMPLATE,
+                template=MailTemplate.STAFF_REMINDER_DIGEST,
                 language=shop.default_language,
                 context={
                     "shop_name": shop.name,
@@ -79,7 +76,9 @@ async def send_reminder_digests(runtime: Runtime) -> list[str]:
 async def strike_from_digests(request: RegistrationRequest) -> None:
     """Rule 6 of docs/api.md for digests: a deleted request leaves the digests that listed it (sent or not);
     a digest that listed nothing else goes."""
-    digests = OutboxMessage.filter(template=DIGEST_TEMPLATE, created_at__gte=request.submitted_at)
+    digests = OutboxMessage.filter(
+        template=MailTemplate.STAFF_REMINDER_DIGEST, created_at__gte=request.submitted_at
+    )
     for digest in await digests.select_for_update():  # two deletions must not undo each other
         listed = digest.context.get("requests", [])
         kept = [entry for entry in listed if entry.get("id") != request.id]

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from auth.form_tokens import FormTokens
 from auth.passwords import PasswordHasher
 from auth.rate_limits import RateLimiter
 from auth.secret_box import SecretBox
@@ -28,6 +29,9 @@ class Runtime:
     staff_mfa_required: bool = False
     # Encrypts MFA secrets at rest; None when GATEHOUSE_SECRET_KEY is unset (MFA cannot be enrolled).
     secrets: SecretBox | None = None
+    # Signs registrationForm's formToken; None when GATEHOUSE_SECRET_KEY is unset (then no shop's
+    # bot protection can be enforced, and `serve` says so at start).
+    form_tokens: FormTokens | None = None
     invitation_lifetime: timedelta = timedelta(days=7)
     password_reset_lifetime: timedelta = timedelta(hours=1)
     public_url: str = "http://127.0.0.1:8000"

@@ -13,6 +13,7 @@ from auth.viewer import Caller
 from models import ApprovalMode, Shop
 from resolvers import audit
 from resolvers import validation as check
+from resolvers.answer_types import country_code
 from resolvers.errors import ErrorCode, Problems
 
 # Marks a setting the caller did not mention, as opposed to one set to null.
@@ -35,6 +36,9 @@ class ShopSettings:
     notify_customer_on_rejection: Any = UNCHANGED
     storefront_url: Any = UNCHANGED
     reminder_delay_hours: Any = UNCHANGED
+    require_email_verification: Any = UNCHANGED
+    bot_protection: Any = UNCHANGED
+    default_country: Any = UNCHANGED
 
     def changes(self) -> dict[str, Any]:
         return {
@@ -47,6 +51,7 @@ class ShopSettings:
 _NOT_NULL = {
     "name", "registration_enabled", "approval_mode", "default_price_list_tags", "currency",
     "languages", "notify_customer_on_rejection", "reminder_delay_hours",
+    "require_email_verification", "bot_protection",
 }
 
 
@@ -74,6 +79,8 @@ def _setting(problems: Problems, name: str, value: Any) -> Any:
             return check.web_url(problems, value, field)
         case "reminder_delay_hours" if not 1 <= value <= 24 * 30:
             problems.invalid("Use 1 to 720 hours.", field)
+        case "default_country" if value is not None:
+            return country_code(problems, value, field)
     return value
 
 

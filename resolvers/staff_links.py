@@ -8,20 +8,15 @@ mails go in the default one.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from auth import one_time_tokens
 from mail.outbox import enqueue
 from mail.rendering import FALLBACK_LANGUAGE
+from mail.template_names import MailTemplate
 from models import AdminUser, Shop, TokenPurpose
+from resolvers.links import staff_invitation_url, staff_password_reset_url
 from resolvers.runtime import Runtime
 
 STAFF_LANGUAGE = FALLBACK_LANGUAGE
-
-
-def staff_link(runtime: Runtime, page: str, token: str) -> str | None:
-    """The dashboard page that redeems `token`, or None when no dashboard is configured."""
-    return runtime.dashboard_url(f"/{page}?{urlencode({'token': token})}")
 
 
 async def send_staff_invitation(
@@ -33,10 +28,10 @@ async def send_staff_invitation(
     token = await one_time_tokens.issue(
         admin, TokenPurpose.INVITATION, now=now, lifetime=runtime.invitation_lifetime
     )
-    url = staff_link(runtime, "accept-invitation", token)
+    url = staff_invitation_url(runtime, token)
     await enqueue(
         recipient=admin.email,
-        template="staff_invitation",
+        template=MailTemplate.STAFF_INVITATION,
         language=STAFF_LANGUAGE,
         context={
             "inviter": inviter,
@@ -57,10 +52,10 @@ async def send_staff_reset_link(runtime: Runtime, admin: AdminUser) -> None:
     token = await one_time_tokens.issue(
         admin, TokenPurpose.PASSWORD_RESET, now=now, lifetime=runtime.password_reset_lifetime
     )
-    url = staff_link(runtime, "reset-password", token)
+    url = staff_password_reset_url(runtime, token)
     await enqueue(
         recipient=admin.email,
-        template="staff_password_reset",
+        template=MailTemplate.STAFF_PASSWORD_RESET,
         language=STAFF_LANGUAGE,
         context={
             "email": admin.email,

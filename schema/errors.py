@@ -51,12 +51,14 @@ describe_enum(
         ErrorCode.INVALID_TOKEN: "acceptInvitation or resetPassword with a link token that is "
         "unknown, used, expired or replaced by a newer link, or whose user is excluded or "
         "deactivated (staff); verifyMfa "
-        "with a challenge that is unknown, used or older than 5 minutes (sign in again).",
+        "with a challenge that is unknown, used or older than 5 minutes (sign in again); "
+        "verifyRegistrationEmail with a link that is unknown, used or older than 7 days.",
         ErrorCode.PASSWORD_CHANGE_REQUIRED: "Not given in userErrors: a shop user who must change its "
         "password is told so by a GraphQL error with extensions.code PASSWORD_CHANGE_REQUIRED.",
         ErrorCode.RATE_LIMITED: "Too many attempts from this client address or on this account "
         "(login, adminLogin, verifyMfa, disableMfa, regenerateRecoveryCodes, submitRegistration, "
-        "requestPasswordReset, requestAdminPasswordReset, acceptInvitation, resetPassword); try "
+        "requestPasswordReset, requestAdminPasswordReset, acceptInvitation, resetPassword, "
+        "verifyRegistrationEmail); try "
         "again after retryAfterSeconds.",
         ErrorCode.MFA_ALREADY_ENABLED: "startMfaEnrolment or confirmMfaEnrolment while two-factor "
         "sign-in is on already: disableMfa first to enrol another device.",

@@ -77,7 +77,10 @@ async def _load(info: Info, type_name: str, pk: int) -> Node | None:
             return AdminUser.from_model(row) if row else None
         case "RegistrationField":
             row = await loaders.registration_field_by_id.load(pk)
-            return RegistrationField.from_model(row) if row else None
+            if row is None:
+                return None
+            shop = await loaders.shop_by_id.load(row.shop_id)
+            return RegistrationField.from_model(row, list(shop.languages) if shop else [])
         case "RegistrationRequest":
             row = await loaders.registration_request_by_id.load(pk)
             return RegistrationRequest.from_model(row) if row else None

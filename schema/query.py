@@ -77,9 +77,22 @@ class Query:
     )
     @refusals_as_errors
     async def registration_form(
-        self, shop: Annotated[str, strawberry.argument(description="The shop's handle.")]
+        self,
+        info: GatehouseInfo,
+        shop: Annotated[str, strawberry.argument(description="The shop's handle.")],
+        language: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The language to show labels, help and options in ('nl'); one the shop "
+                "does not offer, or null, gives the shop's first."
+            ),
+        ] = None,
     ) -> RegistrationForm:
-        return RegistrationForm.from_value(await registration_fields.registration_form(shop))
+        form = await registration_fields.registration_form(shop, language)
+        runtime = info.context.runtime
+        tokens = runtime.form_tokens
+        token = tokens.mint(form.shop.id, runtime.now()) if tokens is not None else ""
+        return RegistrationForm.from_value(form, token)
 
     @strawberry.field(
         permission_classes=may(Capability.READ_REQUESTS),

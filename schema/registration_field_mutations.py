@@ -8,7 +8,10 @@ import strawberry
 
 from auth.permissions import may
 from auth.roles import Capability
+from models import RegistrationField as RegistrationFieldModel
+from models.field_types import RegistrationFieldType
 from resolvers import registration_fields
+from resolvers.field_definitions import MAX_OPTIONS, FieldDefinition, OptionDefinition
 from resolvers.registration_fields import MAX_FIELDS
 from schema.context import GatehouseInfo
 from schema.errors import USER_ERRORS, UserError, refusals_as
@@ -16,11 +19,47 @@ from schema.inputs import INPUT
 from schema.nodes import global_id, pk_of
 from schema.shops import RegistrationField
 
-LABEL = "The question as the form shows it, 1 to 200 characters."
+LABEL = "The question in the shop's first language, 1 to 200 characters (set after labels)."
 POSITION = "Where it goes, 1 first; beyond the end (or null) puts it last."
+TYPE = "What kind of answer it takes (see RegistrationFieldType)."
+REQUIRED = "Whether it must be answered; a required CHECKBOX must be ticked (consent)."
+LABELS = (
+    "The question in each language, each one of the shop's and given once (1 to 200 characters); "
+    "a form in a language without one shows the shop's first language's, else any."
+)
+HELP_TEXTS = "A hint per language (at most 1,000 characters, line breaks allowed); an empty list: none."
+OPTIONS = (
+    f"What a CHOICE or MULTI_CHOICE offers, in order (1 to {MAX_OPTIONS}); other types take none, "
+    "and a field changed to one of them loses its options."
+)
 
 
-@strawberry.input(description=f"A new required question (a form has at most {MAX_FIELDS}).")
+@strawberry.input(description="A text in one of the shop's languages.")
+class LocalizedTextInput:
+    language: str = strawberry.field(description="One of the shop's languages ('nl').")
+    text: str = strawberry.field(description="The text in that language.")
+
+
+@strawberry.input(description="One answer a CHOICE or MULTI_CHOICE question offers.")
+class FieldOptionInput:
+    value: str = strawberry.field(
+        description="What an answer gives and what is stored: 1 to 64 letters, digits, '_', '.' or "
+        "'-', unique within the question."
+    )
+    labels: list[LocalizedTextInput] = strawberry.field(description="What the form shows, per language.")
+
+
+def _texts(given: list[LocalizedTextInput] | None) -> list[tuple[str, str]] | None:
+    return None if given is None else [(text.language, text.text) for text in given]
+
+
+def _options(given: list[FieldOptionInput] | None) -> list[OptionDefinition] | None:
+    if given is None:
+        return None
+    return [OptionDefinition(option.value, _texts(option.labels) or []) for option in given]
+
+
+@strawberry.input(description=f"A new question (a form has at most {MAX_FIELDS}).")
 class CreateRegistrationFieldInput:
     shop: str = strawberry.field(description="The handle of the shop whose form it joins.")
     key: str = strawberry.field(
@@ -28,17 +67,52 @@ class CreateRegistrationFieldInput:
         "starting with a letter; unique per form, and none of the questions every form asks "
         "(name, email, company, language, password, password_confirmation)."
     )
-    label: str = strawberry.field(description=LABEL)
+    label: str | None = strawberry.field(
+        default=None, description=LABEL + " Give label, labels or both."
+    )
     position: int | None = strawberry.field(default=None, description=POSITION)
+    type: RegistrationFieldType = strawberry.field(
+        default=RegistrationFieldType.TEXT, description=TYPE + " TEXT by default."
+    )
+    required: bool = strawberry.field(default=True, description=REQUIRED + " True by default.")
+    labels: list[LocalizedTextInput] | None = strawberry.field(default=None, description=LABELS)
+    help_texts: list[LocalizedTextInput] | None = strawberry.field(default=None, description=HELP_TEXTS)
+    options: list[FieldOptionInput] | None = strawberry.field(default=None, description=OPTIONS)
+
+    def definition(self) -> FieldDefinition:
+        return FieldDefinition(
+            label=self.label, type=self.type, required=self.required, labels=_texts(self.labels),
+            help_texts=_texts(self.help_texts), options=_options(self.options),
+        )
 
 
-@strawberry.input(description="A new label or place; answers already given keep their label.")
+@strawberry.input(
+    description="A new definition or place; a part left out (null) keeps its value. Answers "
+    "already given keep the field as it was."
+)
 class UpdateRegistrationFieldInput:
     id: strawberry.ID = strawberry.field(description="The registration field's global id.")
     label: str | None = strawberry.field(default=None, description=LABEL + " Null keeps it.")
     position: int | None = strawberry.field(
         default=None, description="Its new place, 1 first (beyond the end: last); null keeps it."
     )
+    type: RegistrationFieldType | None = strawberry.field(default=None, description=TYPE + " Null keeps it.")
+    required: bool | None = strawberry.field(default=None, description=REQUIRED + " Null keeps it.")
+    labels: list[LocalizedTextInput] | None = strawberry.field(
+        default=None, description=LABELS + " Replaces every language's; null keeps them."
+    )
+    help_texts: list[LocalizedTextInput] | None = strawberry.field(
+        default=None, description=HELP_TEXTS + " Null keeps them."
+    )
+    options: list[FieldOptionInput] | None = strawberry.field(
+        default=None, description=OPTIONS + " Replaces them all; null keeps them."
+    )
+
+    def definition(self) -> FieldDefinition:
+        return FieldDefinition(
+            label=self.label, type=self.type, required=self.required, labels=_texts(self.labels),
+            help_texts=_texts(self.help_texts), options=_options(self.options),
+        )
 
 
 @strawberry.input(description="The question to remove from its form.")
@@ -83,6 +157,16 @@ def _field_pk(value: strawberry.ID) -> int | None:
     return pk_of(value, "RegistrationField")
 
 
+async def _languages_of(info: GatehouseInfo, shop_id: int) -> list[str]:
+    shop = await info.context.loaders.shop_by_id.load(shop_id)
+    return list(shop.languages) if shop else []
+
+
+async def _payload(info: GatehouseInfo, field: RegistrationFieldModel) -> RegistrationFieldPayload:
+    languages = await _languages_of(info, field.shop_id)
+    return RegistrationFieldPayload(registration_field=RegistrationField.from_model(field, languages))
+
+
 @strawberry.type
 class RegistrationFieldMutations:
     @strawberry.mutation(
@@ -95,9 +179,9 @@ class RegistrationFieldMutations:
         self, info: GatehouseInfo, input: Annotated[CreateRegistrationFieldInput, INPUT]
     ) -> RegistrationFieldPayload:
         field = await registration_fields.create_registration_field(
-            info.context.caller, input.shop, input.key, input.label, input.position
+            info.context.caller, input.shop, input.key, input.definition(), input.position
         )
-        return RegistrationFieldPayload(registration_field=RegistrationField.from_model(field))
+        return await _payload(info, field)
 
     @strawberry.mutation(
         permission_classes=may(Capability.MANAGE_SHOP_SETTINGS),
@@ -109,9 +193,9 @@ class RegistrationFieldMutations:
         self, info: GatehouseInfo, input: Annotated[UpdateRegistrationFieldInput, INPUT]
     ) -> RegistrationFieldPayload:
         field = await registration_fields.update_registration_field(
-            info.context.caller, _field_pk(input.id), input.label, input.position
+            info.context.caller, _field_pk(input.id), input.definition(), input.position
         )
-        return RegistrationFieldPayload(registration_field=RegistrationField.from_model(field))
+        return await _payload(info, field)
 
     @strawberry.mutation(
         permission_classes=may(Capability.MANAGE_SHOP_SETTINGS),
@@ -135,6 +219,7 @@ class RegistrationFieldMutations:
         fields = await registration_fields.reorder_registration_fields(
             info.context.caller, input.shop, [_field_pk(value) for value in input.ids]
         )
+        languages = await _languages_of(info, fields[0].shop_id) if fields else []
         return RegistrationFieldsPayload(
-            registration_fields=[RegistrationField.from_model(field) for field in fields]
+            registration_fields=[RegistrationField.from_model(field, languages) for field in fields]
         )

@@ -9,7 +9,7 @@ import strawberry
 from auth.permissions import may, unrestricted
 from auth.roles import Capability
 from resolvers import registrations
-from resolvers.registrations import MAX_ANSWER_LENGTH, MAX_BULK
+from resolvers.registrations import MAX_ANSWER_LENGTH, MAX_BULK, verification
 from schema.context import GatehouseInfo
 from schema.customers import ShopUser
 from schema.errors import USER_ERRORS, UserError, refusals_as, user_errors_of
@@ -31,8 +31,14 @@ BULK_ERRORS = (
 @strawberry.input(description="The answer to one of the form's extra questions.")
 class AnswerInput:
     key: str = strawberry.field(description="The question's key (RegistrationField.key).")
-    value: str = strawberry.field(
-        description=f"The answer, 1 to {MAX_ANSWER_LENGTH} characters; blank is FIELD_REQUIRED."
+    value: str | None = strawberry.field(
+        default=None,
+        description=f"The answer, at most {MAX_ANSWER_LENGTH} characters, checked and stored "
+        "normalised by the question's type (RegistrationFieldType); blank or left out is "
+        "FIELD_REQUIRED for a required question, and a refused one INVALID at [\"answers\", key].",
+    )
+    values: list[str] | None = strawberry.field(
+        default=None, description="A MULTI_CHOICE's chosen option values (or use value for one)."
     )
 
 
@@ -52,8 +58,10 @@ class SubmitRegistrationInput:
     )
     answers: list[AnswerInput] | None = strawberry.field(
         default=None,
-        description="One answer to each of the shop's extra questions, each once; an answer to "
-        "a question the form does not ask is INVALID.",
+        description="The answers to the shop's extra questions, each at most once (an optional one "
+        "may be left out); an answer to a question the form does not ask is INVALID. A second "
+        "submission of an email with a request still open answers as the first did and makes "
+        "nothing.",
     )
     password: str | None = strawberry.field(
         default=None,
@@ -62,6 +70,19 @@ class SubmitRegistrationInput:
     )
     password_confirmation: str | None = strawberry.field(
         default=None, description="The password typed again, with `password`."
+    )
+    form_token: str | None = strawberry.field(
+        default=None,
+        description="registrationForm's formToken, read for this shop 2 seconds to 24 hours "
+        "before; needed when the shop's botProtection is on (without it, or with a token too "
+        "fresh, too old, of another shop or forged: INVALID at [\"formToken\"]).",
+    )
+
+
+@strawberry.input(description="The link an applicant followed to confirm their email (double opt-in).")
+class VerifyRegistrationEmailInput:
+    token: str = strawberry.field(
+        description="The `token` of the link <storefrontUrl>/account/verify-registration?token=…"
     )
 
 
@@ -112,6 +133,21 @@ class SubmitRegistrationPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list, description=USER_ERRORS)
 
 
+@strawberry.type(description="What verifyRegistrationEmail answers.")
+class VerifyRegistrationEmailPayload:
+    verified: bool = strawberry.field(
+        default=False,
+        description="True when this call confirmed the email: the request is PENDING and staff "
+        "are told (MANUAL mode), or the account exists (AUTOMATIC mode). False with a user error "
+        "when the link does not work (any more).",
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=f"{USER_ERRORS} INVALID at [\"token\"]: the link is unknown, used already, "
+        "or older than 7 days (the request is gone then); RATE_LIMITED: too many calls.",
+    )
+
+
 @strawberry.type(description="What approve answers: the requests approved, and the ids refused.")
 class ApprovePayload:
     registration_requests: list[RegistrationRequest] = strawberry.field(
@@ -160,7 +196,11 @@ class RegistrationMutations:
             email=input.email,
             company=input.company,
             language=input.language,
-            answers=[(answer.key, answer.value) for answer in input.answers or []],
+            answers=[
+                registrations.GivenAnswer(answer.key, answer.value, answer.values)
+                for answer in input.answers or []
+            ],
+            form_token=input.form_token,
             password=input.password,
             password_confirmation=input.password_confirmation,
         )
@@ -178,6 +218,22 @@ class RegistrationMutations:
                 else None
             ),
         )
+
+    @strawberry.mutation(
+        permission_classes=unrestricted(),
+        description="Confirm an applicant's email with the link mailed to them, for a shop with "
+        "requireEmailVerification (anyone may call it): the UNVERIFIED request becomes PENDING "
+        "and staff are told, or in AUTOMATIC mode the account is made with the password chosen "
+        "in the form (no one is signed in). A link works once, for 7 days. Rate-limited.",
+    )
+    @refusals_as(VerifyRegistrationEmailPayload)
+    async def verify_registration_email(
+        self, info: GatehouseInfo, input: Annotated[VerifyRegistrationEmailInput, INPUT]
+    ) -> VerifyRegistrationEmailPayload:
+        ctx = info.context
+        if await verification.verify_registration_email(ctx.runtime, ctx.caller, input.token) is None:
+            raise verification.unusable_link()
+        return VerifyRegistrationEmailPayload(verified=True)
 
     @strawberry.mutation(
         permission_classes=may(Capability.DECIDE_REQUESTS),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -11,25 +12,36 @@ from auth.roles import Capability
 from models import ApprovalMode, RegistrationStatus
 from models import RegistrationAnswer as RegistrationAnswerModel
 from models import RegistrationRequest as RegistrationRequestModel
+from models.field_types import RegistrationFieldType
+from resolvers.answer_types import country_names
 from resolvers.registration_fields import RegistrationForm as RegistrationFormValue
+from resolvers.shown_answers import shown_answer
 from schema.accounts import AdminUser
 from schema.context import GatehouseInfo
 from schema.customers import Debtor, ShopUser
 from schema.enums import describe_enum
 from schema.nodes import Node, existing, global_id
-from schema.shops import RegistrationField, Shop
+from schema.shops import LocalizedText, RegistrationField, Shop, localized
 
 describe_enum(
     RegistrationStatus,
     name="RegistrationStatus",
     description="Where a registration request stands.",
     values={
+        RegistrationStatus.UNVERIFIED: "Waiting for the applicant to follow the link mailed to them "
+        "(the shop's requireEmailVerification); staff are not told of it yet. Gone after 7 days.",
         RegistrationStatus.PENDING: "Waiting for staff to approve or reject it.",
         RegistrationStatus.APPROVED: "Approved: debtor, contact person and shop user exist, and the "
         "customer was invited (or, in AUTOMATIC mode, could sign in at once).",
         RegistrationStatus.REJECTED: "Rejected; kept, with the reason, and staff may still approve it.",
     },
 )
+
+
+@strawberry.type(description="A country a COUNTRY question offers.")
+class Country:
+    code: str = strawberry.field(description="Its ISO 3166-1 alpha-2 code, what an answer gives ('NL').")
+    name: str = strawberry.field(description="Its name in the form's language ('Nederland').")
 
 
 @strawberry.type(description="A shop's registration form, for anonymous storefronts (registrationForm).")
@@ -44,34 +56,92 @@ class RegistrationForm:
         "customer chooses a password in the form and can sign in at once."
     )
     fields: list[RegistrationField] = strawberry.field(
-        description="The extra questions, in order, after name and email; every one must be answered."
+        description="The extra questions, in order, after name and email, in the form's language."
     )
     languages: list[str] = strawberry.field(
         description="Offered languages (codes such as 'nl'); the first is the default."
     )
+    language: str = strawberry.field(
+        description="The language of this form's texts: the one asked for if the shop offers it, "
+        "else the shop's first."
+    )
+    form_token: str = strawberry.field(
+        description="Send it back as SubmitRegistrationInput.formToken: when the shop's botProtection "
+        "is on, a submission needs the token of a form read for this shop 2 seconds to 24 hours "
+        "before. Signed, it holds only the shop and the time; a cached copy of the form carries "
+        "the time it was made. Empty when the server has no GATEHOUSE_SECRET_KEY (then nothing "
+        "is checked)."
+    )
+    require_email_verification: bool = strawberry.field(
+        description="Whether the applicant must confirm their email (a mailed link) before the "
+        "request counts."
+    )
+    model: strawberry.Private[RegistrationFormValue]
 
     @classmethod
-    def from_value(cls, form: RegistrationFormValue) -> RegistrationForm:
+    def from_value(cls, form: RegistrationFormValue, form_token: str) -> RegistrationForm:
+        languages = list(form.shop.languages)
         return cls(
             shop=form.shop.handle,
             open=form.open,
             approval_mode=form.approval_mode,
-            fields=[RegistrationField.from_model(field) for field in form.fields],
-            languages=list(form.shop.languages),
+            fields=[RegistrationField.from_model(field, languages, form.language) for field in form.fields],
+            languages=languages,
+            language=form.language,
+            form_token=form_token,
+            require_email_verification=form.shop.require_email_verification,
+            model=form,
         )
 
+    @strawberry.field(
+        description="Every country, by name in the form's language, for COUNTRY questions (the "
+        "shop's defaultCountry first, when it has one)."
+    )
+    def countries(self) -> list[Country]:
+        default = self.model.shop.default_country
+        names = country_names(self.language)
+        ordered = sorted(names, key=lambda item: item[0] != default) if default else names
+        return [Country(code=code, name=name) for code, name in ordered]
 
-@strawberry.type(description="An answer to an extra question, with the question's label as it was asked.")
+
+@strawberry.type(
+    description="An answer to an extra question, with a copy of the question as it was asked: "
+    "editing or deleting the field later changes no answer given."
+)
 class RegistrationAnswer:
     key: str = strawberry.field(description="The key of the question (RegistrationField.key).")
     label: str = strawberry.field(
-        description="The label the question had when answered; later changes to the field leave it."
+        description="The question's label in the language asked (answers(language:)), else the "
+        "one the applicant read."
     )
-    value: str = strawberry.field(description="The answer, trimmed.")
+    labels: list[LocalizedText] = strawberry.field(
+        description="The question's label in every language it had when answered."
+    )
+    type: RegistrationFieldType = strawberry.field(description="The question's type when answered.")
+    value: str = strawberry.field(
+        description="The answer, normalised for its type (E.164, a compact VAT number, an ISO "
+        "code, option values joined by ', ')."
+    )
+    values: list[str] = strawberry.field(
+        description="The chosen option values of a MULTI_CHOICE; for other types the one value "
+        "(empty when an optional question was left out)."
+    )
+    display_value: str = strawberry.field(
+        description="The answer as a person reads it in the language asked: chosen options' "
+        "labels, a country's name; for other types the value."
+    )
 
     @classmethod
-    def from_model(cls, answer: RegistrationAnswerModel) -> RegistrationAnswer:
-        return cls(key=answer.key, label=answer.label, value=answer.value)
+    def from_model(cls, answer: RegistrationAnswerModel, language: str) -> RegistrationAnswer:
+        return cls(
+            key=answer.key,
+            label=answer.labels.get(language) or answer.labels.get(language.split("-")[0]) or answer.label,
+            labels=localized(answer.labels, []),
+            type=answer.type,
+            value=answer.value,
+            values=list(answer.values),
+            display_value=shown_answer(answer, language),
+        )
 
 
 @strawberry.type(description="A self-registration with a shop, and what staff decided (staff only).")
@@ -114,9 +184,19 @@ class RegistrationRequest(Node):
         return Shop.from_model(existing(await info.context.loaders.shop_by_id.load(self.model.shop_id)))
 
     @strawberry.field(description="The answers to the shop's extra questions, in the form's order.")
-    async def answers(self, info: GatehouseInfo) -> list[RegistrationAnswer]:
+    async def answers(
+        self,
+        info: GatehouseInfo,
+        language: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The language to read labels and chosen options in ('de'); null: as "
+                "the applicant read them."
+            ),
+        ] = None,
+    ) -> list[RegistrationAnswer]:
         rows = await info.context.loaders.answers_by_request.load(self.model.id)
-        return [RegistrationAnswer.from_model(row) for row in rows]
+        return [RegistrationAnswer.from_model(row, language or self.model.language) for row in rows]
 
     @strawberry.field(
         description="The admin who last approved or rejected it; null while PENDING and for "

@@ -10,6 +10,8 @@ import strawberry
 from models import ApprovalMode
 from models import RegistrationField as RegistrationFieldModel
 from models import Shop as ShopModel
+from models.field_types import RegistrationFieldType
+from resolvers.localized_text import pick
 from resolvers.shops import ShopSettings
 from schema.context import GatehouseInfo
 from schema.enums import describe_enum
@@ -29,6 +31,20 @@ describe_enum(
     },
 )
 
+REQUIRE_EMAIL_VERIFICATION = (
+    "Double opt-in: a submission stays UNVERIFIED until the applicant follows the link mailed to "
+    "them (verifyRegistrationEmail); staff hear of it, and AUTOMATIC mode makes the account, only "
+    "then. Off by default."
+)
+BOT_PROTECTION = (
+    "Whether submitRegistration needs the formToken of a registrationForm read for this shop 2 "
+    "seconds to 24 hours before (INVALID at [\"formToken\"] without one). On for a new shop; "
+    "shops made before Gatehouse had it start with it off."
+)
+DEFAULT_COUNTRY = (
+    "ISO 3166-1 alpha-2 code ('NL'): phone and VAT numbers given without a country prefix are "
+    "read as this country's, unless the form's COUNTRY answer says otherwise; null: none."
+)
 HANDLE = "The shop's handle: 1 to 64 lower-case letters, digits and hyphens, unique."
 NAME = "The shop's name as customers see it (at most 200 characters)."
 REGISTRATION_ENABLED = "Whether the registration form takes submissions; off by default."
@@ -57,22 +73,106 @@ REMINDER_DELAY_HOURS = (
 )
 
 
-@strawberry.type(description="An extra question on a shop's registration form; every one is required.")
+describe_enum(
+    RegistrationFieldType,
+    name="RegistrationFieldType",
+    description="What kind of answer a registration question takes; answers are checked and "
+    "stored normalised by type (a refused one: INVALID at [\"answers\", key]).",
+    values={
+        RegistrationFieldType.TEXT: "One line of text, at most 2,000 characters. The default.",
+        RegistrationFieldType.MULTILINE: "Text with line breaks, at most 2,000 characters.",
+        RegistrationFieldType.NUMBER: "A decimal number, written as in the form's language "
+        "('1,5' in Dutch) or plainly ('1.5'); stored plainly.",
+        RegistrationFieldType.EMAIL: "An email address, checked as the form's email is; stored in "
+        "lower case.",
+        RegistrationFieldType.PHONE: "A phone number, read against the COUNTRY answer or the shop's "
+        "defaultCountry when it has no '+'; stored in E.164 ('+31612345678').",
+        RegistrationFieldType.URL: "An http or https address with a host.",
+        RegistrationFieldType.VAT_NUMBER: "A VAT number, checked by its country's checksum and stored "
+        "compact with its country prefix ('NL004495445B01'); matchingDebtors compares these.",
+        RegistrationFieldType.COUNTRY: "An ISO 3166-1 alpha-2 country code ('NL'); the storefront "
+        "shows countries' names in the form's language.",
+        RegistrationFieldType.CHOICE: "One of the question's options (its value).",
+        RegistrationFieldType.MULTI_CHOICE: "Some of the question's options, given as AnswerInput.values.",
+        RegistrationFieldType.CHECKBOX: "'true' or 'false'. A required checkbox must be ticked "
+        "('true'): it asks for consent; an optional one left out is 'false'.",
+        RegistrationFieldType.DATE: "A calendar date in ISO 8601, 'YYYY-MM-DD'.",
+    },
+)
+
+
+@strawberry.type(description="A text in one language.")
+class LocalizedText:
+    language: str = strawberry.field(description="The language's code, one of the shop's ('nl').")
+    text: str = strawberry.field(description="The text in that language.")
+
+
+def localized(texts: dict[str, str], languages: list[str]) -> list[LocalizedText]:
+    """Every language's text, the shop's languages first in their order, then any others."""
+    order = {language: index for index, language in enumerate(languages)}
+    ranked = sorted(texts.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+    return [LocalizedText(language=language, text=text) for language, text in ranked]
+
+
+@strawberry.type(description="One of the answers a CHOICE or MULTI_CHOICE question offers.")
+class FieldOption:
+    value: str = strawberry.field(description="What an answer gives and what is stored.")
+    label: str = strawberry.field(
+        description="What the form shows: in the language asked, else the shop's first, else any."
+    )
+    labels: list[LocalizedText] = strawberry.field(description="The label in every language given.")
+
+
+@strawberry.type(
+    description="An extra question on a shop's registration form, typed, in the shop's languages."
+)
 class RegistrationField(Node):
     key: str = strawberry.field(
         description="Names the answer (AnswerInput.key): lower-case letters, digits and "
         "underscores, unique within the form."
     )
-    label: str = strawberry.field(description="The question as the form shows it.")
+    label: str = strawberry.field(
+        description="The question as the form shows it: in the language asked "
+        "(registrationForm(language:)), else the shop's first, else any."
+    )
     position: int = strawberry.field(description="Its place in the form, 1 first.")
+    type: RegistrationFieldType = strawberry.field(description="What kind of answer it takes.")
+    required: bool = strawberry.field(
+        description="Whether it must be answered; an optional one may be left out. A required "
+        "CHECKBOX must be ticked."
+    )
+    help_text: str | None = strawberry.field(
+        description="A hint shown with the question, in the language as label is; null: none."
+    )
+    labels: list[LocalizedText] = strawberry.field(description="The label in every language given.")
+    help_texts: list[LocalizedText] = strawberry.field(description="The hint in every language given.")
+    options: list[FieldOption] = strawberry.field(
+        description="What a CHOICE or MULTI_CHOICE offers, in order; empty for other types."
+    )
 
     @classmethod
-    def from_model(cls, field: RegistrationFieldModel) -> RegistrationField:
+    def from_model(
+        cls, field: RegistrationFieldModel, languages: list[str], language: str | None = None
+    ) -> RegistrationField:
+        """`field` as shown in `language` (else the first of the shop's `languages`)."""
         return cls(
             id=global_id("RegistrationField", field.id),
             key=field.key,
-            label=field.label,
+            label=pick(field.labels, language, languages) or field.key,
             position=field.position,
+            type=field.type,
+            required=field.required,
+            help_text=pick(field.help_texts, language, languages),
+            labels=localized(field.labels, languages),
+            help_texts=localized(field.help_texts, languages),
+            options=[
+                FieldOption(
+                    value=option["value"],
+                    label=pick(option["labels"], language, languages) or option["value"],
+                    labels=localized(option["labels"], languages),
+                )
+                for option in field.options
+            ],
         )
 
 
@@ -95,6 +195,9 @@ class Shop(Node):
     notify_customer_on_rejection: bool = strawberry.field(description=NOTIFY_CUSTOMER_ON_REJECTION)
     storefront_url: str | None = strawberry.field(description=STOREFRONT_URL)
     reminder_delay_hours: int = strawberry.field(description=REMINDER_DELAY_HOURS)
+    require_email_verification: bool = strawberry.field(description=REQUIRE_EMAIL_VERIFICATION)
+    bot_protection: bool = strawberry.field(description=BOT_PROTECTION)
+    default_country: str | None = strawberry.field(description=DEFAULT_COUNTRY)
     created_at: datetime = strawberry.field(description="When the shop was made.")
 
     @classmethod
@@ -115,13 +218,16 @@ class Shop(Node):
             notify_customer_on_rejection=shop.notify_customer_on_rejection,
             storefront_url=shop.storefront_url,
             reminder_delay_hours=shop.reminder_delay_hours,
+            require_email_verification=shop.require_email_verification,
+            bot_protection=shop.bot_protection,
+            default_country=shop.default_country,
             created_at=shop.created_at,
         )
 
     @strawberry.field(description="The extra registration questions, in order.")
     async def registration_fields(self, info: GatehouseInfo) -> list[RegistrationField]:
         fields = await info.context.loaders.registration_fields_by_shop.load(self.pk)
-        return [RegistrationField.from_model(field) for field in fields]
+        return [RegistrationField.from_model(field, self.languages) for field in fields]
 
 
 @strawberry.input(
@@ -155,6 +261,11 @@ class ShopSettingsInput:
     reminder_delay_hours: int | None = strawberry.field(
         default=strawberry.UNSET, description=REMINDER_DELAY_HOURS
     )
+    require_email_verification: bool | None = strawberry.field(
+        default=strawberry.UNSET, description=REQUIRE_EMAIL_VERIFICATION
+    )
+    bot_protection: bool | None = strawberry.field(default=strawberry.UNSET, description=BOT_PROTECTION)
+    default_country: str | None = strawberry.field(default=strawberry.UNSET, description=DEFAULT_COUNTRY)
 
     def to_settings(self) -> ShopSettings:
         return ShopSettings(**given_fields(self, leave_out=("handle", "shop")))

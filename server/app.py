@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from auth.form_tokens import FormTokens
 from auth.passwords import PasswordHasher
 from auth.rate_limits import RateLimiter
 from auth.secret_box import SecretBox
@@ -80,6 +82,7 @@ def build_runtime(settings: Settings) -> Runtime:
         # (`serve` refuses such a value at start, server/staff_mfa.py).
         staff_mfa_required=settings.staff_mfa != OPTIONAL,
         secrets=SecretBox(settings.secret_key) if settings.secret_key else None,
+        form_tokens=FormTokens.from_secret_key(settings.secret_key) if settings.secret_key else None,
         invitation_lifetime=settings.invitation_lifetime,
         password_reset_lifetime=settings.password_reset_lifetime,
         public_url=settings.public_url,
@@ -324,6 +327,11 @@ def create_app(
         if not manage_database:
             yield
             return
+        if runtime.form_tokens is None:
+            logging.getLogger("gatehouse").warning(
+                "GATEHOUSE_SECRET_KEY is unset: registration forms carry no formToken, and no "
+                "shop's botProtection is enforced (set a key made by `gatehouse secret-key`)"
+            )
         async with (
             database(settings.database_url),
             hearing_changes(settings.database_url),

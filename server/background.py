@@ -1,16 +1,17 @@
-"""Work `gatehouse serve` does beside answering requests: mail delivery, reminder digests and
-the purge of ended sessions."""
+"""Work `gatehouse serve` does beside answering requests: mail delivery, reminder digests, the
+purge of ended sessions and that of registration requests never confirmed."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from mail.backends import ConsoleBackend, MailBackend, SmtpBackend
 from mail.delivery import Deliverer
 from resolvers.mail_jobs import mail_jobs
+from resolvers.registrations.verification import purge_unverified_requests
 from resolvers.reminders import send_reminder_digests
 from resolvers.runtime import Runtime
 from server.session_purge import purge_periodically
@@ -19,6 +20,7 @@ from server.settings import Settings
 logger = logging.getLogger("gatehouse.background")
 
 REMINDER_CHECK_SECONDS = 600
+UNVERIFIED_PURGE_SECONDS = 600
 
 
 def mail_backend(settings: Settings) -> MailBackend:
@@ -39,16 +41,30 @@ def deliverer(settings: Settings, runtime: Runtime) -> Deliverer:
     return Deliverer(mail_backend(settings), settings.mail_from, clock=runtime.now, jobs=mail_jobs(runtime))
 
 
-async def _remind_periodically(runtime: Runtime, stop: asyncio.Event) -> None:
+async def _periodically(
+    stop: asyncio.Event, interval: float, work: Callable[[], Awaitable[None]], what: str
+) -> None:
+    """`work` at once, then every `interval` seconds until `stop` is set; a failed round is
+    logged and the next one comes as planned."""
     while not stop.is_set():
         try:
-            digested = await send_reminder_digests(runtime)
-            if digested:
-                logger.info("Reminder digests queued for %s", ", ".join(digested))
+            await work()
         except Exception:
-            logger.exception("Reminder round failed; trying again later")
+            logger.exception("%s failed; trying again later", what)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=REMINDER_CHECK_SECONDS)
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+async def _remind(runtime: Runtime) -> None:
+    digested = await send_reminder_digests(runtime)
+    if digested:
+        logger.info("Reminder digests queued for %s", ", ".join(digested))
+
+
+async def _purge_unverified(runtime: Runtime) -> None:
+    purged = await purge_unverified_requests(runtime)
+    if purged:
+        logger.info("Deleted %d registration requests never confirmed", purged)
 
 
 @contextlib.asynccontextmanager
@@ -59,8 +75,18 @@ async def background_work(settings: Settings, runtime: Runtime) -> AsyncIterator
             deliverer(settings, runtime).run(stop, interval=settings.mail_poll_seconds),
             name="mail delivery",
         ),
-        asyncio.create_task(_remind_periodically(runtime, stop), name="reminders"),
+        asyncio.create_task(
+            _periodically(stop, REMINDER_CHECK_SECONDS, lambda: _remind(runtime), "Reminder round"),
+            name="reminders",
+        ),
         asyncio.create_task(purge_periodically(runtime, stop), name="session purge"),
+        asyncio.create_task(
+            _periodically(
+                stop, UNVERIFIED_PURGE_SECONDS, lambda: _purge_unverified(runtime),
+                "Purge of unverified registrations",
+            ),
+            name="unverified registration purge",
+        ),
     ]
     try:
         yield

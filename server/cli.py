@@ -16,6 +16,7 @@ from auth.viewer import Caller
 from models import ApprovalMode, StaffRole
 from resolvers import admins, debtor_import, mfa, shops
 from resolvers.errors import UserInputError
+from resolvers.registrations.verification import purge_unverified_requests
 from resolvers.reminders import send_reminder_digests
 from server import demo
 from server.app import build_runtime
@@ -214,6 +215,16 @@ def remind() -> None:
     runtime = build_runtime(settings)
     digested = _run(settings, lambda: send_reminder_digests(runtime))
     click.echo(f"Digests queued for: {', '.join(digested)}" if digested else "No digest due.")
+
+
+@main.command("purge-unverified-registrations")
+def purge_unverified_registrations() -> None:
+    """Delete the registration requests whose email was not confirmed within 7 days (the same
+    purge runs inside `serve` every 10 minutes); the audit log keeps one event each."""
+    settings = Settings.from_environ()
+    runtime = build_runtime(settings)
+    purged = _run(settings, lambda: purge_unverified_requests(runtime))
+    click.echo(f"Deleted {purged} unverified registration request(s).")
 
 
 @main.command("import-debtors")

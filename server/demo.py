@@ -19,6 +19,7 @@ from models import (
     ShopUser,
     StaffRole,
 )
+from models.field_types import RegistrationFieldType
 from resolvers.runtime import Runtime
 
 ADMIN_EMAIL = "admin@gatehouse.test"
@@ -62,9 +63,14 @@ CUSTOMERS = [
     ),
 ]
 
+BUSINESS_TYPES = {
+    "florist": {"nl": "Bloemist", "en": "Florist", "de": "Florist", "fr": "Fleuriste"},
+    "garden_centre": {"nl": "Tuincentrum", "en": "Garden centre", "de": "Gartencenter", "fr": "Jardinerie"},
+    "wholesaler": {"nl": "Groothandel", "en": "Wholesaler", "de": "Großhändler", "fr": "Grossiste"},
+}
 PENDING = [
-    ("Eva Visser", "eva@tuincentrum-visser.test", "Tuincentrum Visser", "nl", "12345678", "Garden centre"),
-    ("Noah Dubois", "noah@atelier-floral.test", "Atelier Floral", "fr", "87654321", "Florist"),
+    ("Eva Visser", "eva@tuincentrum-visser.test", "Tuincentrum Visser", "nl", "12345678", "garden_centre"),
+    ("Noah Dubois", "noah@atelier-floral.test", "Atelier Floral", "fr", "87654321", "florist"),
 ]
 
 
@@ -111,10 +117,32 @@ async def load_demo(runtime: Runtime) -> None:
             storefront_url=GREENHOUSE_STOREFRONT,
         )
         kvk = await RegistrationField.create(
-            shop=flora, key="chamber_of_commerce", label="Chamber of Commerce number", position=1
+            shop=flora, key="chamber_of_commerce", position=1,
+            labels={"nl": "KvK-nummer", "en": "Chamber of Commerce number",
+                    "de": "Handelsregisternummer", "fr": "Numéro d'enregistrement (KvK)"},
         )
         kind = await RegistrationField.create(
-            shop=flora, key="business_type", label="Type of business", position=2
+            shop=flora, key="business_type", position=2, type=RegistrationFieldType.CHOICE,
+            labels={"nl": "Soort bedrijf", "en": "Type of business", "de": "Art des Betriebs",
+                    "fr": "Type d'entreprise"},
+            options=[
+                {"value": value, "labels": labels} for value, labels in BUSINESS_TYPES.items()
+            ],
+        )
+        await RegistrationField.create(
+            shop=flora, key="vat_number", position=3, type=RegistrationFieldType.VAT_NUMBER,
+            required=False,
+            labels={"nl": "Btw-nummer", "en": "VAT number", "de": "USt-IdNr.", "fr": "Numéro de TVA"},
+            help_texts={"nl": "Bijvoorbeeld NL004495445B01", "en": "For example NL004495445B01"},
+        )
+        await RegistrationField.create(
+            shop=flora, key="terms", position=4, type=RegistrationFieldType.CHECKBOX,
+            labels={
+                "nl": "Ik ga akkoord met de leveringsvoorwaarden",
+                "en": "I accept the terms of delivery",
+                "de": "Ich akzeptiere die Lieferbedingungen",
+                "fr": "J'accepte les conditions de livraison",
+            },
         )
         shops = {"flora": flora, "greenhouse": greenhouse}
         for index, customer in enumerate(CUSTOMERS):
@@ -146,10 +174,13 @@ async def load_demo(runtime: Runtime) -> None:
                 shop=flora, name=name, email=email, company=company, language=language
             )
             await RegistrationAnswer.create(
-                request=request, key=kvk.key, label=kvk.label, value=number, position=1
+                request=request, key=kvk.key, label=kvk.labels[language], labels=kvk.labels,
+                value=number, values=[number], position=1,
             )
             await RegistrationAnswer.create(
-                request=request, key=kind.key, label=kind.label, value=business, position=2
+                request=request, key=kind.key, type=kind.type, label=kind.labels[language],
+                labels=kind.labels, option_labels={business: BUSINESS_TYPES[business]},
+                value=business, values=[business], position=2,
             )
 
 

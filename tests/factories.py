@@ -13,6 +13,7 @@ from models import (
     ContactPerson,
     Debtor,
     RegistrationAnswer,
+    RegistrationField,
     RegistrationRequest,
     Shop,
     ShopUser,
@@ -47,7 +48,26 @@ async def make_admin(
 
 
 async def make_shop(handle: str = "flora", **settings: Any) -> Shop:
+    """A shop; its botProtection is off unless `settings` say otherwise, so a test submits the
+    form without reading it first (tests/api/test_form_tokens_api.py keeps it on)."""
+    settings.setdefault("bot_protection", False)
     return await Shop.create(handle=handle, name=settings.pop("name", "Flora Wholesale"), **settings)
+
+
+async def make_field(
+    shop: Shop, key: str, label: str, *, position: int = 1, **values: Any
+) -> RegistrationField:
+    """A question of `shop`'s form, labelled `label` in the shop's first language (TEXT and
+    required unless `values` say otherwise)."""
+    return await RegistrationField.create(
+        shop=shop, key=key, labels={shop.default_language: label}, position=position, **values
+    )
+
+
+def label_of(field: RegistrationField) -> str:
+    """The label of a field labelled in one language, as make_field and a plain `label:` give it."""
+    [label] = field.labels.values()
+    return label
 
 
 async def make_debtor(name: str = "Bloemen BV", **values: Any) -> Debtor:

@@ -6,10 +6,10 @@ import base64
 
 import pytest
 
-from models import ActorKind, AuditEvent, RegistrationField
+from models import ActorKind, AuditEvent
 from schema.nodes import global_id
 from tests.api.sign_in import login, session_token, staff_token
-from tests.factories import make_customer, make_shop
+from tests.factories import make_customer, make_field, make_shop
 from tests.graphql_answers import refusal
 from tests.query_counter import count_queries
 
@@ -239,9 +239,7 @@ async def test_registration_fields_of_10_shops_cost_as_many_statements_as_of_1(c
         shop = await make_shop(handle, name=f"Shop {handle}")
         # Written out of order: the form lists them by position.
         for key, position in [("vat", 3), ("kvk", 1), ("trade", 2)]:
-            await RegistrationField.create(
-                shop=shop, key=key, label=f"{key} of {handle}", position=position
-            )
+            await make_field(shop, key, f"{key} of {handle}", position=position)
 
     await add_shop("shop00")
     await client.data("{ __typename }", token=token)  # the session is read once, then kept

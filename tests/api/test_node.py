@@ -11,7 +11,7 @@ import pytest
 from models import AdminUser, AuditEvent, ContactPerson, Debtor, RegistrationField, Shop, ShopUser
 from schema.nodes import global_id
 from tests.api.sign_in import session_token, staff_token
-from tests.factories import make_contact, make_customer, make_debtor, make_shop, make_shop_user
+from tests.factories import make_contact, make_customer, make_debtor, make_field, make_shop, make_shop_user
 from tests.graphql_answers import error_codes, gid
 
 NODE = """
@@ -86,7 +86,7 @@ async def make_world() -> World:
     stranger_contact = await make_contact(stranger_debtor, "Camille")
     stranger = await make_shop_user(shop, stranger_contact, "camille")
     admin = await AdminUser.create(email="other-staff@example.com", name="Other", password_hash="x")
-    field = await RegistrationField.create(shop=shop, key="kvk", label="KvK number", position=1)
+    field = await make_field(shop, "kvk", "KvK number", position=1)
     return World(
         shop, other_shop, anna, anna_contact, anna_debtor, colleague, colleague_contact,
         anna_elsewhere, stranger, stranger_contact, stranger_debtor, admin, field,

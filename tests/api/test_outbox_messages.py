@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from mail.outbox import enqueue
+from mail.template_names import MailTemplate
 from models import OutboxMessage, OutboxStatus
 from tests.api.sign_in import customer_token, staff_token
 from tests.graphql_answers import refusal
@@ -20,7 +21,7 @@ query($status: OutboxStatus, $first: Int) {
 
 async def queue(recipient: str) -> OutboxMessage:
     return await enqueue(
-        recipient=recipient, template="request_received", language="nl",
+        recipient=recipient, template=MailTemplate.REQUEST_RECEIVED, language="nl",
         context={"shop_name": "Flora", "name": "Eva", "secret_link": "token=abc"},
         now=datetime.now(UTC),
     )

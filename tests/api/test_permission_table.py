@@ -68,6 +68,7 @@ MAY: dict[str, frozenset[str]] = {
     "requestPasswordReset": EVERYONE,
     "requestAdminPasswordReset": EVERYONE,
     "resetPassword": EVERYONE,
+    "verifyRegistrationEmail": EVERYONE,
     "submitRegistration": EVERYONE,
     # One's own sessions
     "endSession": SIGNED_IN,
@@ -173,6 +174,9 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         "requestAdminPasswordReset", "RequestAdminPasswordResetInput", {"email": "nobody@example.com"}
     ),
     "resetPassword": with_input("resetPassword", "ResetPasswordInput", {"token": NO_TOKEN, **NEW_PASSWORD}),
+    "verifyRegistrationEmail": with_input(
+        "verifyRegistrationEmail", "VerifyRegistrationEmailInput", {"token": NO_TOKEN}
+    ),
     "submitRegistration": with_input(
         "submitRegistration",
         "SubmitRegistrationInput",

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from models import RegistrationField, Shop
+from models import Shop
 from models.changes import FEED, Change, Changed, ChangeFeed
 from server.app import create_app
 from server.public_answers import (
@@ -29,7 +29,7 @@ from server.public_answers import (
     matches,
 )
 from tests.api.sign_in import customer_token, staff_token
-from tests.factories import make_shop
+from tests.factories import make_field, make_shop
 from tests.graphql_answers import error_codes
 from tests.query_counter import count_queries
 
@@ -321,7 +321,7 @@ async def test_a_write_that_announces_itself_drops_the_answer_even_outside_the_a
     shop = await make_shop("flora")
     await get_form(client.http)
 
-    await RegistrationField.create(shop=shop, key="vat", label="VAT", position=1)  # announces itself
+    await make_field(shop, "vat", "VAT", position=1)  # announces itself
     answer = await get_form(client.http)
 
     assert form_of(answer)["fields"] == [{"key": "vat", "label": "VAT"}]

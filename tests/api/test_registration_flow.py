@@ -14,14 +14,13 @@ from models import (
     ContactPerson,
     Debtor,
     OutboxMessage,
-    RegistrationField,
     RegistrationRequest,
     Shop,
     ShopUser,
 )
 from tests.api.sign_in import session_token, staff_token
 from tests.api.submissions import submission
-from tests.factories import make_contact, make_customer, make_debtor, make_shop
+from tests.factories import make_contact, make_customer, make_debtor, make_field, make_shop
 from tests.graphql_answers import user_errors
 from tests.mail.smtp_server import deliver
 
@@ -81,7 +80,7 @@ async def flora(**settings) -> None:
         "flora", registration_enabled=True, notification_email="orders@flora.test",
         default_price_list_tags=["wholesale"], **settings,
     )
-    await RegistrationField.create(shop=shop, key="chamber_of_commerce", label="KvK number", position=1)
+    await make_field(shop, "chamber_of_commerce", "KvK number", position=1)
 
 
 def token_in(message: EmailMessage, path: str) -> str:

@@ -24,7 +24,6 @@ from models import (
     OutboxMessage,
     OutboxStatus,
     RegistrationAnswer,
-    RegistrationField,
     RegistrationRequest,
     RegistrationStatus,
     Shop,
@@ -34,7 +33,15 @@ from resolvers.registrations import delete_registrations
 from resolvers.reminders import send_reminder_digests
 from schema.nodes import global_id
 from tests.api.sign_in import customer_token, staff_token
-from tests.factories import make_admin, make_contact, make_debtor, make_shop, make_shop_user, pending_request
+from tests.factories import (
+    make_admin,
+    make_contact,
+    make_debtor,
+    make_field,
+    make_shop,
+    make_shop_user,
+    pending_request,
+)
 from tests.graphql_answers import gid, refusal, user_errors
 from tests.mail.smtp_server import deliver
 from tests.use_cases import cheap_runtime
@@ -273,8 +280,8 @@ async def test_an_over_long_reason_is_invalid_and_rejects_nothing(client):
 
 async def test_deleted_requests_and_their_answers_are_gone_and_the_others_stay(client):
     shop = await flora()
-    await RegistrationField.create(shop=shop, key="kvk", label="KvK number", position=1)
-    await RegistrationField.create(shop=shop, key="phone", label="Phone", position=2)
+    await make_field(shop, "kvk", "KvK number", position=1)
+    await make_field(shop, "phone", "Phone", position=2)
     for name, email in [("Eva Jansen", "eva@kwekerij.test"), ("Bo Bakker", "bo@bakker.test"),
                         ("Cor Smit", "cor@smit.test")]:
         body = await client.data(SUBMIT, {"input": {

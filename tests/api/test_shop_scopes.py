@@ -20,6 +20,7 @@ import pytest
 
 from auth.viewer import Caller
 from mail.outbox import enqueue
+from mail.template_names import MailTemplate
 from models import (
     AdminUser,
     AuditEvent,
@@ -36,7 +37,16 @@ from models import (
 from resolvers import audit
 from schema.nodes import global_id
 from tests.api.sign_in import admin_login, login
-from tests.factories import make_admin, make_contact, make_debtor, make_shop, make_shop_user, pending_request
+from tests.factories import (
+    label_of,
+    make_admin,
+    make_contact,
+    make_debtor,
+    make_field,
+    make_shop,
+    make_shop_user,
+    pending_request,
+)
 from tests.graphql_answers import error_codes, gid, user_errors
 from tests.query_counter import count_queries
 
@@ -109,8 +119,8 @@ async def make_world() -> World:
         greenhouse_user=await make_shop_user(greenhouse, contact, "anna-greenhouse", password=None),
         flora_request=await pending_request(flora, "Eva Flora", "eva@flora.test"),
         greenhouse_request=await pending_request(greenhouse, "Gus Green", "gus@greenhouse.test"),
-        flora_field=await RegistrationField.create(shop=flora, key="vat", label="VAT", position=1),
-        greenhouse_field=await RegistrationField.create(shop=greenhouse, key="vat", label="VAT", position=1),
+        flora_field=await make_field(flora, "vat", "VAT", position=1),
+        greenhouse_field=await make_field(greenhouse, "vat", "VAT", position=1),
     )
 
 
@@ -369,7 +379,7 @@ async def snapshot() -> list[Any]:
     shop = await Shop.get(handle="greenhouse")
     return [
         shop.name,
-        [(f.id, f.key, f.label, f.position) for f in await RegistrationField.filter(shop_id=shop.id)],
+        [(f.id, f.key, label_of(f), f.position) for f in await RegistrationField.filter(shop_id=shop.id)],
         [(u.id, u.username, u.excluded) for u in await ShopUser.filter(shop_id=shop.id)],
         await OutboxMessage.filter(shop_id=shop.id).count(),
     ]
@@ -413,7 +423,7 @@ async def test_a_shop_is_created_by_staff_of_every_shop_only(client):
 
 async def queue_mail(recipient: str, shop: Shop | None) -> OutboxMessage:
     return await enqueue(
-        recipient=recipient, template="request_received", language="nl",
+        recipient=recipient, template=MailTemplate.REQUEST_RECEIVED, language="nl",
         context={"shop_name": "Flora", "name": "Eva"}, now=datetime.now(UTC),
         shop_id=shop.id if shop else None,
     )

@@ -31,7 +31,7 @@ from resolvers.registrations import MAX_ANSWER_LENGTH
 from schema.nodes import global_id
 from tests.api.sign_in import login, staff_token
 from tests.api.submissions import submission
-from tests.factories import make_contact, make_debtor, make_shop, make_shop_user
+from tests.factories import make_contact, make_debtor, make_field, make_shop, make_shop_user
 from tests.graphql_answers import UserError, payload_of, user_errors
 
 CHOSEN_PASSWORD = "Hyacinth-Meadow-6620"
@@ -83,7 +83,7 @@ async def flora(*fields: tuple[str, str], **settings) -> Shop:
     }
     shop = await make_shop("flora", **values)
     for position, (key, label) in enumerate(fields or [("chamber_of_commerce", "KvK number")], start=1):
-        await RegistrationField.create(shop=shop, key=key, label=label, position=position)
+        await make_field(shop, key, label, position=position)
     return shop
 
 

@@ -29,13 +29,14 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 
 from mail.jobs import JOBS
-from models import OutboxMessage, RegistrationField
+from models import OutboxMessage
 from tests.factories import (
     ADMIN_PASSWORD,
     CUSTOMER_PASSWORD,
     make_admin,
     make_contact,
     make_debtor,
+    make_field,
     make_shop,
     make_shop_user,
 )
@@ -495,10 +496,8 @@ async def test_manual_registration_is_reviewed_approved_and_activated_by_invitat
         registration_enabled=True, default_price_list_tags=["retail"],
     )
     # Made out of order on purpose: the form lists them by position.
-    await RegistrationField.create(
-        shop=shop, key="chamber_of_commerce", label="Chamber of Commerce number", position=2
-    )
-    await RegistrationField.create(shop=shop, key="vat_number", label="VAT number", position=1)
+    await make_field(shop, "chamber_of_commerce", "Chamber of Commerce number", position=2)
+    await make_field(shop, "vat_number", "VAT number", position=1)
 
     async with graphql(live_server) as visitor:
         form = (await run(visitor, REGISTRATION_FORM, shop="flora"))["registrationForm"]

@@ -67,7 +67,7 @@ from schemathesis.core.result import Ok
 from schemathesis.graphql import nodes
 
 from auth import one_time_tokens
-from models import AdminUser, RegistrationField, ShopUser, TokenPurpose
+from models import AdminUser, ShopUser, TokenPurpose
 from server.app import create_app
 from server.settings import Settings
 from tests.factories import (
@@ -75,6 +75,7 @@ from tests.factories import (
     CUSTOMER_PASSWORD,
     make_contact,
     make_debtor,
+    make_field,
     make_shop,
     make_shop_user,
 )
@@ -582,8 +583,8 @@ async def seed_data(server: LiveServer) -> None:
     )
     await make_shop("tulip", name="Tulip Trade", registration_enabled=True, approval_mode="AUTOMATIC")
     await make_shop("closed", name="Closed Shop")
-    await RegistrationField.create(shop=flora, key="vat_number", label="VAT number", position=1)
-    await RegistrationField.create(shop=flora, key="kvk", label="Chamber of commerce", position=2)
+    await make_field(flora, "vat_number", "VAT number", position=1)
+    await make_field(flora, "kvk", "Chamber of commerce", position=2)
     debtor = await make_debtor(
         "Bloemen BV", email="info@bloemen.example", vat_number="NL123456789B01",
         minimum_order_amount="10.00", price_list_tags=["vip"],

@@ -14,6 +14,7 @@ from mail.backends import SmtpBackend, message_id_header
 from mail.delivery import Deliverer, RetryPolicy
 from mail.outbox import enqueue
 from mail.rendering import render
+from mail.template_names import MailTemplate
 from models import OutboxMessage, OutboxStatus
 from tests.mail.smtp_server import SmtpServer
 from tests.pg_cluster import free_port
@@ -73,7 +74,8 @@ def deliverer(port: int, clock: Clock | None = None, **kwargs) -> Deliverer:
 async def queue(template: str, language: str, recipient: str = "eva@x.test") -> OutboxMessage:
     context, _ = CONTEXTS[template]
     return await enqueue(
-        recipient=recipient, template=template, language=language, context=context, now=datetime.now(UTC)
+        recipient=recipient, template=MailTemplate(template), language=language, context=context,
+        now=datetime.now(UTC),
     )
 
 
@@ -141,7 +143,7 @@ async def test_unknown_language_falls_back_to_english_and_regional_to_base(db, s
 
 async def test_html_part_escapes_a_name_like_script(db, smtp):
     await enqueue(
-        recipient="eva@x.test", template="request_received", language="en",
+        recipient="eva@x.test", template=MailTemplate.REQUEST_RECEIVED, language="en",
         context={"shop_name": "Flora", "name": "<script>alert(1)</script>"}, now=datetime.now(UTC),
     )
     await deliverer(smtp.port).deliver_all_due()
@@ -153,7 +155,7 @@ async def test_html_part_escapes_a_name_like_script(db, smtp):
 
 async def test_a_name_with_a_line_break_cannot_forge_headers(db, smtp):
     await enqueue(
-        recipient="eva@x.test", template="welcome", language="en",
+        recipient="eva@x.test", template=MailTemplate.WELCOME, language="en",
         context={"shop_name": "Flora\r\nBcc: victim@x.test", "name": "Eva", "username": "eva", "sign_in_url": "http://s.test"},
         now=datetime.now(UTC),
     )
@@ -217,7 +219,7 @@ async def test_two_delivery_loops_on_postgres_deliver_each_of_200_mails_once(pg_
     now = datetime.now(UTC)
     await OutboxMessage.bulk_create([
         OutboxMessage(
-            message_id=f"m{index:03d}", recipient=f"r{index}@x.test", template="request_received",
+            message_id=f"m{index:03d}", recipient=f"r{index}@x.test", template=MailTemplate.REQUEST_RECEIVED,
             language="en", context={"shop_name": "Flora", "name": "Eva"}, next_attempt_at=now,
         )
         for index in range(200)

@@ -12,7 +12,8 @@ import pytest
 from aerich.utils import decompress_dict, get_models_describe
 from tortoise import Tortoise
 
-from models import Debtor
+from models import Debtor, RegistrationAnswer, RegistrationField, RegistrationRequest, Shop
+from models.field_types import RegistrationFieldType
 from server.database import apply_migrations, connection_name, database
 from tests.conftest import NO_POSTGRES, run_in_fresh_loop
 
@@ -95,3 +96,62 @@ async def test_the_name_key_migration_cut_short_after_adding_the_column_runs_aga
     async with database(empty_database_url, global_fallback=False):
         found = await Debtor.filter(name_key="gärtnerei").values_list("number", flat=True)
         assert found == ["D1"]  # type: ignore[comparison-overlap]  # Tortoise types flat=True as tuples
+
+
+def _migrations_before(folder: Path, latest: str) -> str:
+    """A copy of the migrations up to but not including the one named `latest`."""
+    (folder / "models").mkdir(parents=True)
+    for path in MIGRATIONS.glob("*.py"):
+        if int(path.name.split("_")[0]) < int(latest.split("_")[0]):
+            shutil.copy(path, folder / "models" / path.name)
+    return str(folder)
+
+
+TYPED_FORMS = "5_typed_registration_forms"
+FORMS_BEFORE_TYPES = """
+INSERT INTO "shop" ("handle", "name", "registration_enabled", "approval_mode", "default_price_list_tags",
+    "currency", "languages", "notify_customer_on_rejection", "reminder_delay_hours", "created_at",
+    "updated_at")
+    VALUES ('blumen', 'Blumen', {true}, 'MANUAL', '[]', 'EUR', '["de", "en"]', {true}, 24,
+    '2026-01-01', '2026-01-01');
+INSERT INTO "registration_field" ("shop_id", "key", "label", "position", "created_at")
+    VALUES (1, 'vat_number', 'USt-IdNr.', 1, '2026-01-01');
+INSERT INTO "registration_request" ("shop_id", "name", "email", "language", "status", "submitted_at")
+    VALUES (1, 'Anna', 'anna@blumen.test', 'en', 'PENDING', '2026-01-01'),
+           (1, 'Anna', 'anna@blumen.test', 'en', 'PENDING', '2026-01-02'),
+           (1, 'Bert', 'bert@blumen.test', 'de', 'REJECTED', '2026-01-02');
+INSERT INTO "registration_answer" ("request_id", "key", "label", "value", "position")
+    VALUES (1, 'vat_number', 'USt-IdNr.', 'DE136695976', 0);
+"""
+
+
+async def test_the_typed_forms_migration_keeps_every_label_answer_and_shop_as_it_was(
+    empty_database_url, tmp_path
+):
+    before = _migrations_before(tmp_path / "before", TYPED_FORMS)
+    run_in_fresh_loop(apply_migrations(empty_database_url, location=before))
+    async with database(empty_database_url, global_fallback=False):
+        connection = Tortoise.get_connection(connection_name(empty_database_url))
+        true = "TRUE" if connection.capabilities.dialect == "postgres" else "1"
+        await connection.execute_script(FORMS_BEFORE_TYPES.format(true=true))
+
+    applied = run_in_fresh_loop(apply_migrations(empty_database_url))
+
+    async with database(empty_database_url, global_fallback=False):
+        field = await RegistrationField.get(key="vat_number")
+        answer = await RegistrationAnswer.get(key="vat_number")
+        requests = await RegistrationRequest.all().order_by("id").values_list("id", "open_email")
+        old_shop = await Shop.get(handle="blumen")
+        new_shop = await Shop.create(handle="rosen", name="Rosen")
+    assert [name.split("_")[0] for name in applied] == [TYPED_FORMS.split("_")[0]]
+    german = {"de": "USt-IdNr."}
+    assert (field.type, field.required, field.labels) == (RegistrationFieldType.TEXT, True, german)
+    assert (field.help_texts, field.options) == ({}, [])
+    assert (answer.type, answer.label, answer.labels) == (RegistrationFieldType.TEXT, "USt-IdNr.", german)
+    assert (answer.value, answer.values) == ("DE136695976", ["DE136695976"])
+    # Only the newest of the two open requests of one email holds it open; a rejected one none.
+    assert list(requests) == [(1, None), (2, "anna@blumen.test"), (3, None)]
+    assert (old_shop.bot_protection, old_shop.require_email_verification, old_shop.default_country) == (
+        False, False, None,
+    )
+    assert new_shop.bot_protection is True

@@ -244,6 +244,7 @@ def test_create_shop_accepts_a_notification_email_at_the_test_domain(gatehouse, 
 
 def test_send_mail_once_delivers_what_is_queued_and_remind_reports_nothing_due(tmp_path):
     from mail.outbox import enqueue
+    from mail.template_names import MailTemplate
     from server.database import apply_migrations, database
 
     url = f"sqlite://{tmp_path / 'mail.sqlite3'}"
@@ -254,7 +255,7 @@ def test_send_mail_once_delivers_what_is_queued_and_remind_reports_nothing_due(t
             from datetime import UTC, datetime
 
             await enqueue(
-                recipient="eva@x.test", template="request_received", language="en",
+                recipient="eva@x.test", template=MailTemplate.REQUEST_RECEIVED, language="en",
                 context={"shop_name": "Flora", "name": "Eva"}, now=datetime.now(UTC),
             )
 

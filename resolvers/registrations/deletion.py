@@ -1,0 +1,55 @@
+"""Deleting registration requests for good, with the mails about them (rule 6 of docs/api.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tortoise.transactions import in_transaction
+
+from auth.viewer import Caller
+from mail.template_names import MailTemplate
+from models import OutboxMessage, OutboxStatus, RegistrationRequest
+from resolvers import audit
+from resolvers.errors import Problems
+from resolvers.registrations.bulk import BulkResult, check_bulk, each_on_its_own, no_such_request, requests_of
+from resolvers.reminders import strike_from_digests
+
+# Mails a deleted request still owes: the applicant's rejection notice (rule 5 of docs/api.md) and, for an
+# automatic registration, staff's news of the account it made (rule 3 of docs/api.md). They are sent, then
+# forgotten; the rest (staff notices, a "received" note perhaps to a forged address) go now.
+OWED_AFTER_DELETION = (MailTemplate.REJECTION, MailTemplate.STAFF_ACCOUNT_CREATED)
+
+
+async def delete_registrations(caller: Caller, pks: Sequence[int | None]) -> BulkResult:
+    """The requests are gone, with the mails about them; only the audit log remembers who
+    asked and who deleted."""
+    problems = Problems()
+    check_bulk(problems, pks)
+    problems.raise_if_any()
+    deleted, refused = await each_on_its_own(pks, lambda pk: _delete_one(caller, pk))
+    return BulkResult(deleted_pks=deleted, problems=refused)
+
+
+async def _delete_one(caller: Caller, pk: int | None) -> int:
+    async with in_transaction():
+        # Locked, so a rejection or digest written at this moment waits and is seen, or
+        # finds the request gone (PostgreSQL; SQLite runs one transaction at a time).
+        request = await requests_of(caller, id=pk).select_for_update().first() if pk is not None else None
+        if request is None:
+            raise no_such_request()
+        await _forget_mails_about(request)
+        await RegistrationRequest.filter(id=request.id).delete()
+        await audit.record(
+            caller, "registration.deleted", request,
+            name=request.name, email=request.email, status=request.status.value,
+        )
+    return request.id
+
+
+async def _forget_mails_about(request: RegistrationRequest) -> None:
+    mails = OutboxMessage.filter(registration_request_id=request.id)
+    await mails.filter(status=OutboxStatus.QUEUED, template__in=OWED_AFTER_DELETION).update(
+        forget_once_sent=True
+    )
+    await mails.filter(forget_once_sent=False).delete()
+    await strike_from_digests(request)
