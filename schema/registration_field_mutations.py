@@ -80,10 +80,14 @@ class CreateRegistrationFieldInput:
     options: list[FieldOptionInput] | None = strawberry.field(default=None, description=OPTIONS)
 
     def definition(self) -> FieldDefinition:
-        return FieldDefinition(
-            label=self.label, type=self.type, required=self.required, labels=_texts(self.labels),
-            help_texts=_texts(self.help_texts), options=_options(self.options),
-        )
+        return _definition(self)
+
+
+def _definition(given: CreateRegistrationFieldInput | UpdateRegistrationFieldInput) -> FieldDefinition:
+    return FieldDefinition(
+        label=given.label, type=given.type, required=given.required, labels=_texts(given.labels),
+        help_texts=_texts(given.help_texts), options=_options(given.options),
+    )
 
 
 @strawberry.input(
@@ -109,10 +113,7 @@ class UpdateRegistrationFieldInput:
     )
 
     def definition(self) -> FieldDefinition:
-        return FieldDefinition(
-            label=self.label, type=self.type, required=self.required, labels=_texts(self.labels),
-            help_texts=_texts(self.help_texts), options=_options(self.options),
-        )
+        return _definition(self)
 
 
 @strawberry.input(description="The question to remove from its form.")

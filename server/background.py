@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 from mail.backends import ConsoleBackend, MailBackend, SmtpBackend
 from mail.delivery import Deliverer
@@ -14,6 +14,7 @@ from resolvers.mail_jobs import mail_jobs
 from resolvers.registrations.verification import purge_unverified_requests
 from resolvers.reminders import send_reminder_digests
 from resolvers.runtime import Runtime
+from server.periodic import periodically
 from server.session_purge import purge_periodically
 from server.settings import Settings
 
@@ -41,20 +42,6 @@ def deliverer(settings: Settings, runtime: Runtime) -> Deliverer:
     return Deliverer(mail_backend(settings), settings.mail_from, clock=runtime.now, jobs=mail_jobs(runtime))
 
 
-async def _periodically(
-    stop: asyncio.Event, interval: float, work: Callable[[], Awaitable[None]], what: str
-) -> None:
-    """`work` at once, then every `interval` seconds until `stop` is set; a failed round is
-    logged and the next one comes as planned."""
-    while not stop.is_set():
-        try:
-            await work()
-        except Exception:
-            logger.exception("%s failed; trying again later", what)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)
-
-
 async def _remind(runtime: Runtime) -> None:
     digested = await send_reminder_digests(runtime)
     if digested:
@@ -76,12 +63,12 @@ async def background_work(settings: Settings, runtime: Runtime) -> AsyncIterator
             name="mail delivery",
         ),
         asyncio.create_task(
-            _periodically(stop, REMINDER_CHECK_SECONDS, lambda: _remind(runtime), "Reminder round"),
+            periodically(stop, REMINDER_CHECK_SECONDS, lambda: _remind(runtime), "Reminder round"),
             name="reminders",
         ),
         asyncio.create_task(purge_periodically(runtime, stop), name="session purge"),
         asyncio.create_task(
-            _periodically(
+            periodically(
                 stop, UNVERIFIED_PURGE_SECONDS, lambda: _purge_unverified(runtime),
                 "Purge of unverified registrations",
             ),

@@ -7,11 +7,11 @@ only keeps the table small. Several instances may purge at once: each deletes wh
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from auth.sessions import purge_ended_sessions
 from resolvers.runtime import Runtime
+from server.periodic import periodically
 
 logger = logging.getLogger("gatehouse.background")
 
@@ -22,12 +22,10 @@ async def purge_periodically(
     runtime: Runtime, stop: asyncio.Event, *, interval: float = PURGE_SECONDS
 ) -> None:
     """Purges at once, then every `interval` seconds until `stop` is set."""
-    while not stop.is_set():
-        try:
-            purged = await purge_ended_sessions(runtime.now(), runtime.sessions)
-            if purged:
-                logger.info("Deleted %d ended sessions", purged)
-        except Exception:
-            logger.exception("Session purge failed; trying again later")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)
+
+    async def purge() -> None:
+        purged = await purge_ended_sessions(runtime.now(), runtime.sessions)
+        if purged:
+            logger.info("Deleted %d ended sessions", purged)
+
+    await periodically(stop, interval, purge, "Session purge")
