@@ -17,6 +17,7 @@ from models.registrations import (
 )
 from models.sessions import MfaRecoveryCode, OneTimeToken, Session, TokenPurpose
 from models.shops import ApprovalMode, RegistrationField, Shop
+from models.webhooks import Webhook, WebhookDelivery, WebhookDeliveryStatus, WebhookEvent, WebhookMessage
 
 # The modules Tortoise scans for models; aerich keeps its own table beside them.
 MODEL_MODULES = [
@@ -27,6 +28,7 @@ MODEL_MODULES = [
     "models.registrations",
     "models.outbox",
     "models.audit",
+    "models.webhooks",
 ]
 
 __all__ = [
@@ -51,6 +53,11 @@ __all__ = [
     "ShopUserStatus",
     "StaffRole",
     "TokenPurpose",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookEvent",
+    "WebhookMessage",
 ]
 
 # Registers the signals through which saves and deletes tell the caches (models/changes.py).

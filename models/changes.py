@@ -27,6 +27,7 @@ from tortoise.signals import post_delete, post_save
 from models.accounts import AdminUser, ShopUser
 from models.sessions import Session
 from models.shops import RegistrationField, Shop
+from models.webhooks import Webhook
 
 logger = logging.getLogger("gatehouse.changes")
 
@@ -44,6 +45,8 @@ class Changed(str, Enum):
     SHOP_USER = "shop_user"
     # A shop's settings or its registration fields: what its public form shows.
     SHOP = "shop"
+    # A webhook: which events of which shops it wants (its shops included).
+    WEBHOOK = "webhook"
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,10 @@ async def announce(
 
 def _connection_of(kind: Changed) -> BaseDBAsyncClient:
     # The model's connection is the current transaction's when there is one.
-    model = {Changed.SESSION: Session, Changed.ADMIN: AdminUser, Changed.SHOP_USER: ShopUser}.get(kind, Shop)
+    model = {
+        Changed.SESSION: Session, Changed.ADMIN: AdminUser, Changed.SHOP_USER: ShopUser,
+        Changed.WEBHOOK: Webhook,
+    }.get(kind, Shop)
     return model._meta.db
 
 
@@ -205,6 +211,13 @@ async def _shop_changed(_: type[Shop], shop: Shop, *args: Any) -> None:
 @post_delete(RegistrationField)
 async def _field_changed(_: type[RegistrationField], field: RegistrationField, *args: Any) -> None:
     await announce(Changed.SHOP, [field.shop_id], using_db=_using(args))
+
+
+@post_save(Webhook)
+@post_delete(Webhook)
+async def _webhook_changed(_: type[Webhook], webhook: Webhook, *args: Any) -> None:
+    # A change of its shops alone saves no row: whoever changes them announces it.
+    await announce(Changed.WEBHOOK, [webhook.id], using_db=_using(args))
 
 
 def _using(signal_args: tuple[Any, ...]) -> BaseDBAsyncClient | None:

@@ -46,6 +46,9 @@ class Runtime:
     shop_cache: ShopCache = field(default_factory=ShopCache)
     # Told of failed sign-ins and rate-limit refusals (the server counts them for /metrics).
     events: UseCaseEvents = field(default_factory=Unobserved)
+    # True: webhooks may use http and point at loopback or private addresses
+    # (GATEHOUSE_WEBHOOK_ALLOW_PRIVATE, for tests and intranets).
+    webhook_allow_private: bool = False
 
     def dashboard_url(self, path: str) -> str | None:
         """The dashboard's address for `path`, or None when no dashboard is configured."""

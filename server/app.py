@@ -89,6 +89,7 @@ def build_runtime(settings: Settings) -> Runtime:
         admin_url=settings.admin_url,
         rate_limits=RateLimiter(settings.rate_limit_storage, settings.rate_limits),
         events=metrics.USE_CASE_EVENTS,
+        webhook_allow_private=settings.webhook_allow_private,
     )
 
 

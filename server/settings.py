@@ -54,6 +54,8 @@ class Settings:
     log_format: str = "text"
     # One line per request (uvicorn's in text, Gatehouse's in json); off, as it costs each request.
     access_log: bool = False
+    # True: webhooks may use http and point at loopback or private addresses (tests, intranets).
+    webhook_allow_private: bool = False
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -107,4 +109,5 @@ class Settings:
             metrics_token=config("GATEHOUSE_METRICS_TOKEN", default="") or None,
             log_format=config("GATEHOUSE_LOG_FORMAT", default=cls.log_format).strip().lower(),
             access_log=config("GATEHOUSE_ACCESS_LOG", cast=bool, default=False),
+            webhook_allow_private=config("GATEHOUSE_WEBHOOK_ALLOW_PRIVATE", cast=bool, default=False),
         )
