@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -41,29 +42,46 @@ class Figures:
 
 async def hammer(
     url: str,
-    body: dict,
+    body: dict | Callable[[int], dict],
     *,
     requests: int,
     concurrency: int,
     headers: dict[str, str] | None = None,
     check: bool = True,
 ) -> Figures:
-    """POSTs `body` `requests` times with `concurrency` in flight; every answer must be data."""
+    """POSTs `body` `requests` times with `concurrency` in flight; every answer must be data.
+
+    A callable `body` is given each request's number, for requests that must differ (a
+    registration per email)."""
+
+    def body_of(number: int) -> dict:
+        return body(number) if callable(body) else body
+
     latencies: list[float] = []
     remaining = iter(range(requests))
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(limits=limits, timeout=60, headers=headers or {}) as client:
 
         async def worker() -> None:
-            for _ in remaining:
+            for number in remaining:
                 started = time.perf_counter()
-                response = await client.post(url, json=body)
+                response = await client.post(url, json=body_of(number))
                 latencies.append((time.perf_counter() - started) * 1000)
                 if check:
                     payload = response.json()
-                    if response.status_code != 200 or "errors" in payload:
+                    if response.status_code != 200 or "errors" in payload or _user_errors(payload):
                         raise RuntimeError(f"bench request failed: {response.status_code} {payload}")
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         return Figures(requests, time.perf_counter() - started, latencies)
+
+
+def _user_errors(payload: dict) -> list:
+    """A mutation's refusals: a bench whose submissions were refused measured nothing."""
+    return [
+        error
+        for result in (payload.get("data") or {}).values()
+        if isinstance(result, dict)
+        for error in result.get("userErrors") or []
+    ]

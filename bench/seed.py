@@ -71,7 +71,7 @@ async def seed_accounts(size: Size) -> None:
          ("business_type", "Type of business")],
         start=1,
     ):
-        await RegistrationField.create(shop=shops[0], key=key, label=label, position=position)
+        await RegistrationField.create(shop=shops[0], key=key, labels={"en": label}, position=position)
     await scoped_manager.shops.add(shops[0])
     await _bulk(Debtor, [
         Debtor(number=f"B{i:06d}", name=f"Kwekerij {i}", name_key=name_key(f"Kwekerij {i}"),

@@ -15,6 +15,7 @@ class ErrorCode(str, Enum):
     FIELD_REQUIRED = "FIELD_REQUIRED"
     ALREADY_HAS_ACCOUNT = "ALREADY_HAS_ACCOUNT"
     ALREADY_DECIDED = "ALREADY_DECIDED"
+    NOT_VERIFIED = "NOT_VERIFIED"
     PASSWORD_MISMATCH = "PASSWORD_MISMATCH"  # noqa: S105 (an error code, not a password)
     PASSWORD_TOO_WEAK = "PASSWORD_TOO_WEAK"  # noqa: S105 (an error code, not a password)
     USERNAME_TAKEN = "USERNAME_TAKEN"

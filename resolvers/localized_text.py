@@ -18,11 +18,29 @@ def pick(
     by_language = _first_per_language(texts)
     if not by_language:
         return None
-    asked = [language, language.split("-")[0]] if language else []
-    for candidate in [*asked, *shop_languages]:
+    asked = in_language(by_language, language)
+    if asked is not None:
+        return asked
+    for candidate in shop_languages:
         if candidate in by_language:
             return by_language[candidate]
     return next(iter(by_language.values()))
+
+
+def in_language(texts: Mapping[str, str], language: str | None) -> str | None:
+    """The text in `language`, else in its base language ("de" for "de-AT"); None when
+    neither is given."""
+    for candidate in (language, language.split("-")[0]) if language else ():
+        if candidate in texts:
+            return texts[candidate]
+    return None
+
+
+def in_shop_order(texts: Mapping[str, str], shop_languages: Sequence[str]) -> list[tuple[str, str]]:
+    """Every (language, text), the shop's languages first in their order, then any others
+    alphabetically: a stored mapping keeps no order of its own (PostgreSQL's jsonb reorders its keys)."""
+    order = {language: index for index, language in enumerate(shop_languages)}
+    return sorted(texts.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
 
 
 def _first_per_language(texts: Mapping[str, str] | Sequence[tuple[str, str]]) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
@@ -16,6 +17,7 @@ from resolvers import audit
 from resolvers import validation as check
 from resolvers.errors import ErrorCode, Problems
 from resolvers.field_definitions import FieldDefinition, apply_definition
+from resolvers.localized_text import pick
 from resolvers.shops import shop_by_handle, shop_if_any
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -51,6 +53,12 @@ def _offered(shop: Shop, language: str | None) -> str:
     """The shop's spelling of `language` ("de-AT" for "de-at"), else the shop's first."""
     asked = (language or "").strip().lower()
     return next((offered for offered in shop.languages if offered.lower() == asked), shop.default_language)
+
+
+def field_label(field: RegistrationField, language: str | None, shop_languages: Sequence[str]) -> str:
+    """The question as shown in `language`: else in its base language, else in the shop's
+    languages in order, else in any; its key when it has no label at all."""
+    return pick(field.labels, language, shop_languages) or field.key
 
 
 async def fields_of(shop_id: int) -> list[RegistrationField]:
@@ -110,10 +118,12 @@ async def create_registration_field(
 
 
 async def _field(pk: int | None, problems: Problems, scope: ShopScope) -> RegistrationField:
-    """The field of a shop in `scope`, or NOT_FOUND (also for another shop's), reported with
-    the call's other `problems` found so far."""
+    """The field of a shop in `scope`, its shop read with it, or NOT_FOUND (also for another
+    shop's), reported with the call's other `problems` found so far."""
     field = (
-        await scope.applied(RegistrationField.filter(id=pk)).first() if pk is not None else None
+        await scope.applied(RegistrationField.filter(id=pk)).select_related("shop").first()
+        if pk is not None
+        else None
     )
     if field is None:
         problems.add(ErrorCode.NOT_FOUND, "No such registration field.", "id")
@@ -128,8 +138,7 @@ async def update_registration_field(
     problems = Problems()
     async with in_transaction():
         field = await _field(pk, problems, caller.scope)
-        shop = await Shop.get(id=field.shop_id)
-        apply_definition(problems, field, definition, shop)
+        apply_definition(problems, field, definition, field.shop)
         problems.raise_if_any()
         await field.save(update_fields=["type", "required", "labels", "help_texts", "options"])
         if position is not None:

@@ -1,11 +1,18 @@
-"""An answer as a person reads it: chosen options by their labels, a country by its name."""
+"""An answer as a person reads it: its question's label, chosen options by their labels, a
+country by its name."""
 
 from __future__ import annotations
 
 from models import RegistrationAnswer
 from models.field_types import WITH_OPTIONS, RegistrationFieldType
 from resolvers.answer_types import locale_of
-from resolvers.localized_text import pick
+from resolvers.localized_text import in_language, pick
+
+
+def answer_label(answer: RegistrationAnswer, language: str) -> str:
+    """The question's label in `language` (else its base language, "de" for "de-AT"), from
+    the copy kept with the answer; else the label the applicant read."""
+    return in_language(answer.labels, language) or answer.label
 
 
 def shown_answer(answer: RegistrationAnswer, language: str) -> str:

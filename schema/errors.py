@@ -33,6 +33,9 @@ describe_enum(
         "staff member's already (one who accepted, or one deactivated).",
         ErrorCode.ALREADY_DECIDED: "approve of a request that is APPROVED already, or reject of one "
         "that is no longer PENDING, including one another call decided a moment before.",
+        ErrorCode.NOT_VERIFIED: "approve or reject of an UNVERIFIED request: the applicant has not "
+        "confirmed their email yet (the shop's requireEmailVerification), so there is nothing to "
+        "decide; the request is left as it was.",
         ErrorCode.PASSWORD_MISMATCH: "The password and its confirmation differ.",
         ErrorCode.PASSWORD_TOO_WEAK: "The new password is shorter than 8 characters, lacks letters "
         "or digits, or is too common or too easy to guess.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Annotated
 
@@ -15,13 +16,13 @@ from models import RegistrationRequest as RegistrationRequestModel
 from models.field_types import RegistrationFieldType
 from resolvers.answer_types import country_names
 from resolvers.registration_fields import RegistrationForm as RegistrationFormValue
-from resolvers.shown_answers import shown_answer
+from resolvers.shown_answers import answer_label, shown_answer
 from schema.accounts import AdminUser
 from schema.context import GatehouseInfo
 from schema.customers import Debtor, ShopUser
 from schema.enums import describe_enum
 from schema.nodes import Node, existing, global_id
-from schema.shops import LocalizedText, RegistrationField, Shop, localized
+from schema.shops import IN_SHOP_ORDER, LocalizedText, RegistrationField, Shop, localized
 
 describe_enum(
     RegistrationStatus,
@@ -115,7 +116,7 @@ class RegistrationAnswer:
         "one the applicant read."
     )
     labels: list[LocalizedText] = strawberry.field(
-        description="The question's label in every language it had when answered."
+        description=f"The question's label in every language it had when answered: {IN_SHOP_ORDER}."
     )
     type: RegistrationFieldType = strawberry.field(description="The question's type when answered.")
     value: str = strawberry.field(
@@ -132,11 +133,14 @@ class RegistrationAnswer:
     )
 
     @classmethod
-    def from_model(cls, answer: RegistrationAnswerModel, language: str) -> RegistrationAnswer:
+    def from_model(
+        cls, answer: RegistrationAnswerModel, language: str, shop_languages: list[str]
+    ) -> RegistrationAnswer:
+        """`answer` read in `language`, its labels in the order of `shop_languages`."""
         return cls(
             key=answer.key,
-            label=answer.labels.get(language) or answer.labels.get(language.split("-")[0]) or answer.label,
-            labels=localized(answer.labels, []),
+            label=answer_label(answer, language),
+            labels=localized(answer.labels, shop_languages),
             type=answer.type,
             value=answer.value,
             values=list(answer.values),
@@ -195,8 +199,14 @@ class RegistrationRequest(Node):
             ),
         ] = None,
     ) -> list[RegistrationAnswer]:
-        rows = await info.context.loaders.answers_by_request.load(self.model.id)
-        return [RegistrationAnswer.from_model(row, language or self.model.language) for row in rows]
+        loaders = info.context.loaders
+        # The shop only orders the labels: batched with the requests' `shop` when that is asked
+        # too, and mostly read from the process's shop cache.
+        rows, shop = await asyncio.gather(
+            loaders.answers_by_request.load(self.model.id), loaders.shop_by_id.load(self.model.shop_id)
+        )
+        languages, read_in = list(shop.languages) if shop else [], language or self.model.language
+        return [RegistrationAnswer.from_model(row, read_in, languages) for row in rows]
 
     @strawberry.field(
         description="The admin who last approved or rejected it; null while PENDING and for "

@@ -11,7 +11,8 @@ from models import ApprovalMode
 from models import RegistrationField as RegistrationFieldModel
 from models import Shop as ShopModel
 from models.field_types import RegistrationFieldType
-from resolvers.localized_text import pick
+from resolvers.localized_text import in_shop_order, pick
+from resolvers.registration_fields import field_label
 from resolvers.shops import ShopSettings
 from schema.context import GatehouseInfo
 from schema.enums import describe_enum
@@ -101,6 +102,10 @@ describe_enum(
 )
 
 
+# How every list of LocalizedText is ordered, whatever order staff gave or the database keeps.
+IN_SHOP_ORDER = "the shop's languages first, in their order, then any others alphabetically"
+
+
 @strawberry.type(description="A text in one language.")
 class LocalizedText:
     language: str = strawberry.field(description="The language's code, one of the shop's ('nl').")
@@ -108,10 +113,9 @@ class LocalizedText:
 
 
 def localized(texts: dict[str, str], languages: list[str]) -> list[LocalizedText]:
-    """Every language's text, the shop's languages first in their order, then any others."""
-    order = {language: index for index, language in enumerate(languages)}
-    ranked = sorted(texts.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
-    return [LocalizedText(language=language, text=text) for language, text in ranked]
+    """Every language's text, the shop's `languages` first in their order, then any others
+    alphabetically."""
+    return [LocalizedText(language=language, text=text) for language, text in in_shop_order(texts, languages)]
 
 
 @strawberry.type(description="One of the answers a CHOICE or MULTI_CHOICE question offers.")
@@ -120,7 +124,9 @@ class FieldOption:
     label: str = strawberry.field(
         description="What the form shows: in the language asked, else the shop's first, else any."
     )
-    labels: list[LocalizedText] = strawberry.field(description="The label in every language given.")
+    labels: list[LocalizedText] = strawberry.field(
+        description=f"The label in every language given: {IN_SHOP_ORDER}."
+    )
 
 
 @strawberry.type(
@@ -144,8 +150,12 @@ class RegistrationField(Node):
     help_text: str | None = strawberry.field(
         description="A hint shown with the question, in the language as label is; null: none."
     )
-    labels: list[LocalizedText] = strawberry.field(description="The label in every language given.")
-    help_texts: list[LocalizedText] = strawberry.field(description="The hint in every language given.")
+    labels: list[LocalizedText] = strawberry.field(
+        description=f"The label in every language given: {IN_SHOP_ORDER}."
+    )
+    help_texts: list[LocalizedText] = strawberry.field(
+        description=f"The hint in every language given: {IN_SHOP_ORDER}."
+    )
     options: list[FieldOption] = strawberry.field(
         description="What a CHOICE or MULTI_CHOICE offers, in order; empty for other types."
     )
@@ -158,7 +168,7 @@ class RegistrationField(Node):
         return cls(
             id=global_id("RegistrationField", field.id),
             key=field.key,
-            label=pick(field.labels, language, languages) or field.key,
+            label=field_label(field, language, languages),
             position=field.position,
             type=field.type,
             required=field.required,

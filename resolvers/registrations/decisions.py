@@ -20,10 +20,14 @@ from resolvers.runtime import Pause, Runtime, no_pause
 
 
 async def _not_claimed(caller: Caller, pk: int | None) -> UserInputError:
-    """Why a request could not be moved on: it is gone (or another shop's), or decided already."""
-    if pk is not None and await requests_of(caller, id=pk).exists():
-        return UserInputError.of(ErrorCode.ALREADY_DECIDED, "This request was decided already.")
-    return no_such_request()
+    """Why a request could not be moved on: it is gone (or another shop's), still waits for its
+    applicant to confirm the email, or was decided already."""
+    request = await requests_of(caller, id=pk).first() if pk is not None else None
+    if request is None:
+        return no_such_request()
+    if request.status is RegistrationStatus.UNVERIFIED:
+        return UserInputError.of(ErrorCode.NOT_VERIFIED, "The applicant has not confirmed their email yet.")
+    return UserInputError.of(ErrorCode.ALREADY_DECIDED, "This request was decided already.")
 
 
 def _decider_id(caller: Caller) -> int | None:

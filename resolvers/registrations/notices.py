@@ -14,7 +14,7 @@ from models import RegistrationAnswer, RegistrationRequest, Shop, ShopUser
 from resolvers.links import registration_verification_url, review_url, shop_user_url, sign_in_url
 from resolvers.password_resets import new_reset_link
 from resolvers.runtime import Runtime
-from resolvers.shown_answers import shown_answer
+from resolvers.shown_answers import answer_label, shown_answer
 
 
 async def _to_applicant(
@@ -33,10 +33,10 @@ async def _to_applicant(
 
 
 def answer_lines(answers: Sequence[RegistrationAnswer], language: str) -> list[dict[str, str]]:
-    """The answers as a mail in `language` shows them: the question's label in that language
-    (else the one the applicant read) and the answer as read in it."""
+    """The answers as a mail in `language` shows them: the question's label and the answer as
+    read in that language."""
     return [
-        {"label": answer.labels.get(language) or answer.label, "value": shown_answer(answer, language)}
+        {"label": answer_label(answer, language), "value": shown_answer(answer, language)}
         for answer in answers
     ]
 

@@ -29,9 +29,8 @@ from resolvers import audit
 from resolvers import validation as check
 from resolvers.answer_types import FieldRule, Normalised, check_answer
 from resolvers.errors import ErrorCode, Problems
-from resolvers.localized_text import pick
 from resolvers.passwords import new_password
-from resolvers.registration_fields import fields_of
+from resolvers.registration_fields import field_label, fields_of
 from resolvers.registrations import notices
 from resolvers.registrations.provisioning import provision
 from resolvers.runtime import Runtime
@@ -114,7 +113,7 @@ def _checked_answers(
         rule = FieldRule(
             form_field.type, form_field.required, tuple(option["value"] for option in form_field.options)
         )
-        label = pick(form_field.labels, language, shop.languages) or form_field.key
+        label = field_label(form_field, language, shop.languages)
         normalised = check_answer(
             problems, rule, form_field.key, answer.value, answer.values,
             language=language, country=country, required=f"'{label}' is required.",
@@ -141,7 +140,7 @@ def _answer_rows(
         rows.append(
             RegistrationAnswer(
                 request=request, key=form_field.key, type=form_field.type,
-                label=pick(form_field.labels, request.language, shop.languages) or form_field.key,
+                label=field_label(form_field, request.language, shop.languages),
                 labels=dict(form_field.labels), option_labels=chosen,
                 value=answer.value, values=list(answer.values), position=position,
             )
@@ -224,12 +223,15 @@ async def submit_registration(runtime: Runtime, caller: Caller, submission: Subm
         async with in_transaction():
             await _tell_existing_user(runtime, caller, checked, existing)
         return Submitted()
+    open_request = await _open_request_of(checked)
+    if open_request is not None:
+        return await _answer_as(caller, checked, open_request)
     try:
         async with in_transaction():
             return await _open_request(runtime, caller, checked, password_hash)
     except IntegrityError:
-        # Another submission of this email opened a request meanwhile (the unique open_email):
-        # this one answers as that one did.
+        # Another submission of this email opened its request between the look above and this
+        # one's insert (the unique open_email): this one answers as that one did.
         return await _answer_as_the_open_request(caller, checked)
 
 
@@ -237,8 +239,6 @@ async def _open_request(
     runtime: Runtime, caller: Caller, checked: _Checked, password_hash: str | None
 ) -> Submitted:
     shop = checked.shop
-    if await _open_request_of(checked) is not None:
-        raise IntegrityError("an open request of this email exists")
     unverified = shop.require_email_verification
     verification_token = new_token() if unverified else None
     request = await RegistrationRequest.create(
@@ -292,11 +292,16 @@ async def _open_request_of(checked: _Checked) -> RegistrationRequest | None:
 
 
 async def _answer_as_the_open_request(caller: Caller, checked: _Checked) -> Submitted:
-    """One open request per email and shop: a second submission makes nothing and sends no
-    mail (that would let anyone flood an inbox); the first request is what it answers with."""
+    """The submission that lost the race to open a request answers as the one that won."""
     request = await _open_request_of(checked)
     if request is None:  # decided and closed in between: the caller may submit again
         raise check.invalid("Send the form again.", "email")
+    return await _answer_as(caller, checked, request)
+
+
+async def _answer_as(caller: Caller, checked: _Checked, request: RegistrationRequest) -> Submitted:
+    """One open request per email and shop: a second submission makes nothing and sends no
+    mail (that would let anyone flood an inbox); the open `request` is what it answers with."""
     await audit.record(
         caller, "registration.submitted_again", request, shop=checked.shop.handle, email=checked.email
     )

@@ -18,11 +18,11 @@ from models import AuditEvent, OutboxMessage, RegistrationRequest, RegistrationS
 from server.app import create_app
 from server.settings import Settings
 from tests.api.session_clock import hold_clock
-from tests.api.sign_in import login, session_token
+from tests.api.sign_in import login, session_token, staff_token
 from tests.api.submissions import submission
 from tests.conftest import GraphQLClient
 from tests.factories import make_field, make_shop
-from tests.graphql_answers import user_errors
+from tests.graphql_answers import gid, user_errors
 from tests.mail.smtp_server import SmtpServer, deliver
 
 APPLICANT = "eva@kwekerij.test"
@@ -218,6 +218,60 @@ async def test_a_second_submission_while_unverified_answers_as_the_first_and_mai
     assert await RegistrationRequest.all().count() == 1
     assert len(smtp.inbox.to(APPLICANT)) == 1
     assert await actions() == ["registration.submitted_unverified", "registration.submitted_again"]
+
+
+DECIDE = """
+mutation($ids: [ID!]!) {
+  approve(input: {ids: $ids}) { registrationRequests { id } userErrors { field code message } }
+  reject(input: {ids: $ids}) { registrationRequests { id } userErrors { field code message } }
+}"""
+
+DELETE = """
+mutation($ids: [ID!]!) {
+  deleteRegistrations(input: {ids: $ids}) { deletedIds userErrors { field code } }
+}"""
+
+
+async def test_staff_cannot_approve_or_reject_a_request_whose_email_is_not_confirmed(client, smtp):
+    await flora()
+    await client.data(SUBMIT, submission())
+    staff = await staff_token(client)
+    waiting = await RegistrationRequest.get()
+    mails = await templates_to(APPLICANT)
+
+    decided = await client.data(DECIDE, {"ids": [gid(waiting)]}, token=staff)
+
+    for payload in (decided["approve"], decided["reject"]):
+        assert payload["registrationRequests"] == []
+        assert user_errors(payload) == [(["ids", "0"], "NOT_VERIFIED")]
+        assert payload["userErrors"][0]["message"] == "The applicant has not confirmed their email yet."
+    still = await RegistrationRequest.get()
+    assert (still.status, still.decided_at) == (RegistrationStatus.UNVERIFIED, None)
+    assert still.open_email == APPLICANT
+    assert still.verification_token_hash == waiting.verification_token_hash
+    assert await ShopUser.all().count() == 0
+    assert await templates_to(APPLICANT) == mails == ["verify_registration"]
+    assert await templates_to(STAFF_INBOX) == []
+    assert "registration.approved" not in await actions()
+    assert "registration.rejected" not in await actions()
+
+
+async def test_staff_may_delete_a_request_whose_email_is_not_confirmed(client, smtp):
+    await flora()
+    await client.data(SUBMIT, submission())
+    staff = await staff_token(client)
+    waiting = await RegistrationRequest.get()
+
+    deleted = (await client.data(DELETE, {"ids": [gid(waiting)]}, token=staff))["deleteRegistrations"]
+
+    assert deleted == {"deletedIds": [gid(waiting)], "userErrors": []}
+    assert await RegistrationRequest.all().count() == 0
+    assert await OutboxMessage.all().count() == 0  # the unsent verification mail goes with it
+    event = await AuditEvent.get(action="registration.deleted")
+    assert event.details["status"] == "UNVERIFIED"
+    # The email is free again: the form may be sent anew, and a new link goes out.
+    assert user_errors((await client.data(SUBMIT, submission()))["submitRegistration"]) == []
+    assert await templates_to(APPLICANT) == ["verify_registration"]
 
 
 @contextlib.asynccontextmanager

@@ -24,6 +24,7 @@ from tests.api.sign_in import staff_token
 from tests.conftest import GraphQLClient
 from tests.factories import make_field, make_shop
 from tests.graphql_answers import gid, user_errors
+from tests.query_counter import count_queries
 
 TEXTS = "language text"
 FIELD = f"""
@@ -457,6 +458,25 @@ async def test_an_update_may_make_a_question_required_and_empty_its_help(client)
     assert (shown["required"], shown["helpText"], shown["helpTexts"]) == (True, None, [])
     stored = await RegistrationField.get(id=field.id)
     assert (stored.required, stored.help_texts) == (True, {})
+
+
+
+async def test_an_update_reads_the_field_and_its_shop_in_one_statement(client):
+    shop = await make_shop("flora")
+    field = await business_type_field(shop)
+    staff = await staff_token(client)
+    await update(client, staff, id=gid(field), required=True)  # the session, read once and kept
+
+    with count_queries() as statements:
+        payload = await update(client, staff, id=gid(field), required=False)
+
+    assert payload["userErrors"] == []
+    # Leaving out PostgreSQL's word to the other instances that the shop's form changed: the
+    # field joined with its shop, the update, the audit event, and the payload's shop (read
+    # afresh, as the change dropped it from the shop cache).
+    sent = [statement for statement in statements if not statement.startswith("SELECT pg_notify")]
+    assert [statement.split()[0] for statement in sent] == ["SELECT", "UPDATE", "INSERT", "SELECT"], sent
+    assert 'FROM "registration_field" LEFT OUTER JOIN "shop"' in sent[0]
 
 
 @pytest.mark.parametrize(

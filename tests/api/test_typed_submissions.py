@@ -57,6 +57,11 @@ REQUESTS = f"""
   }}
 }}"""
 
+AUSTRIAN_LABELS = """
+{ registrationRequests(shop: "flora") {
+    edges { node { austrian: answers(language: "de-AT") { label } answers { label } } }
+} }"""
+
 UPDATE_FIELD = """
 mutation($input: UpdateRegistrationFieldInput!) {
   updateRegistrationField(input: $input) { userErrors { field code } }
@@ -434,6 +439,51 @@ async def test_answers_in_german_give_german_labels_options_and_country_names(cl
     dutch = by_key(request["answers"])
     assert (dutch["country"]["label"], dutch["country"]["displayValue"]) == ("Land", "Nederland")
     assert dutch["business_type"]["displayValue"] == "Kweker"
+
+
+async def test_an_answers_labels_come_in_the_shops_languages_then_the_others_alphabetically(client):
+    shop = await make_shop("flora", registration_enabled=True, languages=["en", "nl"])
+    # Labels in languages the shop offered once and no longer: the copy keeps them.
+    await RegistrationField.create(
+        shop=shop, key="trade_name", position=1,
+        labels={"fr": "Nom commercial", "nl": "Handelsnaam", "de": "Handelsname", "en": "Trade name"},
+    )
+    submitted = await submit(client, {"input": {
+        "shop": "flora", "name": "Eva Jansen", "email": "eva@kwekerij.test", "language": "nl",
+        "answers": [{"key": "trade_name", "value": "Kwekerij Jansen"}],
+    }})
+    assert submitted["userErrors"] == []
+    staff = await staff_token(client)
+
+    [request] = await listed(client, staff)
+
+    [answer] = request["answers"]
+    assert [text["language"] for text in answer["labels"]] == ["en", "nl", "de", "fr"]
+    assert answer["label"] == "Handelsnaam"
+
+
+async def test_a_regional_language_reads_the_label_of_its_base_language_in_mails_and_answers(client):
+    shop = await make_shop(
+        "flora", registration_enabled=True, notification_email="orders@flora.test", languages=["de-AT", "en"]
+    )
+    # Labelled when the shop offered plain German.
+    await RegistrationField.create(
+        shop=shop, key="trade_name", position=1, labels={"de": "Handelsname", "en": "Trade name"},
+    )
+    submitted = await submit(client, {"input": {
+        "shop": "flora", "name": "Eva Jansen", "email": "eva@kwekerij.test", "language": "en",
+        "answers": [{"key": "trade_name", "value": "Kwekerij Jansen"}],
+    }})
+    assert submitted["userErrors"] == []
+    staff = await staff_token(client)
+
+    data = await client.data(AUSTRIAN_LABELS, token=staff)
+
+    [edge] = data["registrationRequests"]["edges"]
+    assert edge["node"] == {"austrian": [{"label": "Handelsname"}], "answers": [{"label": "Trade name"}]}
+    staff_mail = await OutboxMessage.get(template="staff_new_request")
+    assert staff_mail.language == "de-AT"
+    assert [line["label"] for line in staff_mail.context["answers"]] == ["Handelsname"]
 
 
 async def test_matching_debtors_finds_the_debtor_of_the_compact_vat_number(client):
