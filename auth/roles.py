@@ -26,6 +26,7 @@ class Capability(str, Enum):
     READ_MAIL = "READ_MAIL"
     READ_AUDIT = "READ_AUDIT"
     MANAGE_STAFF = "MANAGE_STAFF"
+    MANAGE_WEBHOOKS = "MANAGE_WEBHOOKS"  # partners' webhooks and their deliveries
 
 
 _EVERYTHING = frozenset(Capability)

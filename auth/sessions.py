@@ -163,11 +163,14 @@ async def viewer_for_token(
     *,
     mfa_required: bool,
     cache: SessionCache | None = None,
+    touch: bool = True,
 ) -> SessionLookup:
     """The viewer a token signs in, or none when it is unknown, expired, idle or shut out.
 
     From `cache` when it holds the session and its lastSeenAt need not move; else read (and
-    kept there) with its account and, for staff of some shops, their shops.
+    kept there) with its account and, for staff of some shops, their shops. `touch=False`
+    checks without counting as use (a live subscription on a screen left alone must not keep
+    its session from idling out): lastSeenAt stays, and what is read is not kept.
     """
     if not token:
         return NO_TOKEN
@@ -187,7 +190,7 @@ async def viewer_for_token(
     admin = session.admin
     read = CachedSession(session, await scope_of(admin) if admin is not None else EVERY_SHOP)
     lookup = _lookup(read, now, policy, mfa_required=mfa_required)
-    if lookup.viewer is None:
+    if lookup.viewer is None or not touch:
         return lookup
     if now - session.last_seen_at >= LAST_SEEN_RESOLUTION:
         # Conditional, so of two requests in the same minute only one writes.

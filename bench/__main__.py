@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import api, import_debtors, query_cost, reset_timing
+from bench import api, import_debtors, query_cost, reset_timing, webhooks
 
 
 def main() -> None:
@@ -16,6 +16,8 @@ def main() -> None:
     reset_timing.main(quick)
     print()
     query_cost.main(quick)
+    print()
+    webhooks.main(quick)
 
 
 if __name__ == "__main__":

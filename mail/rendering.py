@@ -20,6 +20,8 @@ from mail.template_names import mail_template
 
 HERE = Path(__file__).resolve().parent
 FALLBACK_LANGUAGE = "en"
+# Staff keep no language of their own: every mail to staff goes in the default one.
+STAFF_LANGUAGE = FALLBACK_LANGUAGE
 
 
 

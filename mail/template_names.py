@@ -19,6 +19,7 @@ class MailTemplate(StrEnum):
     STAFF_NEW_REQUEST = "staff_new_request"
     STAFF_PASSWORD_RESET = "staff_password_reset"  # noqa: S105 (a mail, not a password)
     STAFF_REMINDER_DIGEST = "staff_reminder_digest"
+    STAFF_WEBHOOK_DISABLED = "staff_webhook_disabled"
     VERIFY_REGISTRATION = "verify_registration"
     WELCOME = "welcome"
 

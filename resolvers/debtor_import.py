@@ -13,18 +13,19 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TextIO, TypeVar
 
 from tortoise.transactions import in_transaction
 
 from auth.viewer import Caller
-from models import ContactPerson, Debtor
+from models import ContactPerson, Debtor, WebhookEvent
 from models.normalise import name_key
-from resolvers import audit
+from resolvers import audit, webhook_events
 from resolvers.debtors import validated_contact, validated_debtor
 from resolvers.errors import ErrorCode, Problem, Problems
+from resolvers.runtime import utc_now
 from resolvers.validation import camel_case, check_limits_agree
 
 M = TypeVar("M", Debtor, ContactPerson)
@@ -187,9 +188,8 @@ def read_rows(source: TextIO, default_language: str, report: ImportReport) -> It
             yield row
 
 
-def _touched(rows: list[M]) -> list[M]:
+def _touched(rows: list[M], now: datetime) -> list[M]:
     """bulk_update skips `auto_now`: stamp the rows it is about to write."""
-    now = datetime.now(UTC)
     for row in rows:
         row.updated_at = now
     return rows
@@ -205,7 +205,7 @@ def _changed(row: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-async def _import_debtors(rows: list[_Row], report: ImportReport) -> dict[str, Debtor]:
+async def _import_debtors(rows: list[_Row], report: ImportReport, now: datetime) -> dict[str, Debtor]:
     numbers = {row.debtor["number"] for row in rows}
     existing = {d.number: d for d in await Debtor.filter(number__in=numbers)}
     new: list[Debtor] = []
@@ -227,12 +227,16 @@ async def _import_debtors(rows: list[_Row], report: ImportReport) -> dict[str, D
     if new:
         await Debtor.bulk_create(new)
     if changed:
-        await Debtor.bulk_update(_touched(changed), fields=sorted(fields - {"number"} | {"updated_at"}))
+        await Debtor.bulk_update(_touched(changed, now), fields=sorted(fields - {"number"} | {"updated_at"}))
     report.debtors.created += len(new)
     report.debtors.updated += len(changed)
-    if not new:
-        return existing
-    return {d.number: d for d in await Debtor.filter(number__in=numbers)}
+    saved = {d.number: d for d in await Debtor.filter(number__in=numbers)} if new else existing
+    created = [saved[d.number] for d in new]
+    # No cache: this process hears no change of a webhook, so each chunk reads them afresh and
+    # one made during a long import gets the chunks after it.
+    await webhook_events.debtor_events(None, WebhookEvent.DEBTOR_CREATED, created, now=now)
+    await webhook_events.debtor_events(None, WebhookEvent.DEBTOR_UPDATED, changed, now=now)
+    return saved
 
 
 class _KnownContacts:
@@ -262,7 +266,7 @@ class _KnownContacts:
 
 
 async def _import_contacts(
-    rows: list[_Row], debtors: dict[str, Debtor], report: ImportReport, default_language: str
+    rows: list[_Row], debtors: dict[str, Debtor], report: ImportReport, default_language: str, now: datetime
 ) -> None:
     known = _KnownContacts(
         await ContactPerson.filter(debtor_id__in=[debtor.id for debtor in debtors.values()])
@@ -288,7 +292,7 @@ async def _import_contacts(
         await ContactPerson.bulk_create(new)
     if changed:
         await ContactPerson.bulk_update(
-            _touched(list(changed.values())), fields=sorted(fields | {"updated_at"})
+            _touched(list(changed.values()), now), fields=sorted(fields | {"updated_at"})
         )
     report.contacts.created += len(new)
     report.contacts.updated += len(changed)
@@ -322,9 +326,11 @@ async def import_debtors(
     done = report.rows - len(rows)  # refused rows count as done
     on_progress(done, report.rows)
     for chunk in _chunks(rows, chunk_size):
+        # One moment per chunk: its rows' updated_at and its events' timestamp.
+        now = utc_now()
         async with in_transaction():
-            debtors = await _import_debtors(chunk, report)
-            await _import_contacts(chunk, debtors, report, default_language)
+            debtors = await _import_debtors(chunk, report, now)
+            await _import_contacts(chunk, debtors, report, default_language, now)
         done += len(chunk)
         on_progress(done, report.rows)
     await audit.record(

@@ -11,11 +11,12 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from auth.viewer import Caller
-from models import ContactPerson, Debtor
-from resolvers import audit
+from models import ContactPerson, Debtor, WebhookEvent
+from resolvers import audit, webhook_events
 from resolvers import validation as check
 from resolvers.errors import ErrorCode, Problems, UserInputError
 from resolvers.pagination import Page, newest_first
+from resolvers.runtime import Runtime
 
 _DEBTOR_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$")
 _VAT_NUMBER = re.compile(r"^[A-Z0-9+*]{4,20}$")
@@ -128,7 +129,7 @@ async def insert_debtor(clean: dict[str, Any]) -> Debtor:
     return debtor
 
 
-async def create_debtor(caller: Caller, values: dict[str, Any]) -> Debtor:
+async def create_debtor(runtime: Runtime, caller: Caller, values: dict[str, Any]) -> Debtor:
     problems = Problems()
     clean = validated_debtor(problems, values)
     if "name" not in clean:
@@ -141,6 +142,7 @@ async def create_debtor(caller: Caller, values: dict[str, Any]) -> Debtor:
         async with in_transaction():
             debtor = await insert_debtor(clean)
             await audit.record(caller, "debtor.created", debtor, number=debtor.number)
+            await webhook_events.debtor_event(runtime, WebhookEvent.DEBTOR_CREATED, debtor)
     except IntegrityError:
         raise _number_taken(clean.get("number") or "") from None
     return debtor
@@ -150,7 +152,7 @@ async def find_debtor(pk: int | None) -> Debtor | None:
     return await Debtor.get_or_none(id=pk) if pk is not None else None
 
 
-async def update_debtor(caller: Caller, pk: int | None, values: dict[str, Any]) -> Debtor:
+async def update_debtor(runtime: Runtime, caller: Caller, pk: int | None, values: dict[str, Any]) -> Debtor:
     problems = Problems()
     clean = validated_debtor(problems, values)
     if "number" in clean and clean["number"] is None:
@@ -167,12 +169,15 @@ async def update_debtor(caller: Caller, pk: int | None, values: dict[str, Any]) 
                 clean.get("checkout_payment_limit", debtor.checkout_payment_limit),
             )
             problems.raise_if_any()
+            changes_something = any(getattr(debtor, name) != value for name, value in clean.items())
             debtor.update_from_dict(clean)
             await debtor.save()
             await audit.record(
                 caller, "debtor.updated", debtor,
                 changed=sorted(check.camel_case(name) for name in clean),
             )
+            if changes_something:
+                await webhook_events.debtor_event(runtime, WebhookEvent.DEBTOR_UPDATED, debtor)
     except IntegrityError:
         raise _number_taken(clean.get("number") or "") from None
     return debtor

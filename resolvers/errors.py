@@ -35,6 +35,8 @@ class ErrorCode(str, Enum):
     # Staff management: the last owner of every shop stays, and no one grants beyond their own shops.
     LAST_OWNER = "LAST_OWNER"
     OUTSIDE_OWN_SHOPS = "OUTSIDE_OWN_SHOPS"
+    # Webhooks: a server that cannot keep their signing secrets.
+    WEBHOOKS_UNAVAILABLE = "WEBHOOKS_UNAVAILABLE"
 
 
 @dataclass(frozen=True)

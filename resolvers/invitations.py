@@ -11,8 +11,8 @@ from auth.sessions import start_session
 from auth.viewer import Caller, Viewer
 from mail.outbox import enqueue
 from mail.template_names import MailTemplate
-from models import ActorKind, ContactPerson, OneTimeToken, Shop, ShopUser, TokenPurpose
-from resolvers import audit
+from models import ActorKind, ContactPerson, OneTimeToken, Shop, ShopUser, TokenPurpose, WebhookEvent
+from resolvers import audit, webhook_events
 from resolvers.errors import ErrorCode, Problems, UserInputError
 from resolvers.links import invitation_url
 from resolvers.passwords import hash_new_password, password_length
@@ -151,6 +151,9 @@ async def accept_invitation(
         )
         viewer = Viewer(session.id, shop_user=shop_user)
         await audit.record(Caller(viewer, caller.client_address), "customer.invitation_accepted", shop_user)
+        await webhook_events.shop_user_event(
+            runtime, WebhookEvent.SHOP_USER_ACTIVATED, shop_user, contact=contact
+        )
         if shop.notification_email:
             await enqueue(
                 recipient=shop.notification_email,

@@ -13,9 +13,9 @@ from auth.viewer import Caller, Viewer
 from mail.jobs import PASSWORD_RESET_REQUESTED
 from mail.outbox import enqueue, enqueue_job
 from mail.template_names import MailTemplate
-from models import ContactPerson, OutboxMessage, ShopUser, TokenPurpose
+from models import ContactPerson, OutboxMessage, ShopUser, TokenPurpose, WebhookEvent
 from models.normalise import normalise_email
-from resolvers import audit
+from resolvers import audit, webhook_events
 from resolvers import validation as check
 from resolvers.invitations import checked_link, found_link, invalid_token, send_invitation
 from resolvers.links import password_reset_url
@@ -136,6 +136,8 @@ async def reset_password(
     async with in_transaction():
         if not await one_time_tokens.redeem(row, now=now):
             raise invalid_token()
+        # An invited user's first password makes them active, as accepting the invitation does.
+        activated = shop_user.password_hash is None
         shop_user.password_hash = new_hash
         shop_user.password_changed_at = shop_user.last_login_at = now
         # A user who was still invited (sent a reset link by a registration) is active from now.
@@ -156,4 +158,8 @@ async def reset_password(
         await audit.record(
             Caller(viewer, caller.client_address), "customer.password_reset", shop_user
         )
+        if activated:
+            await webhook_events.shop_user_event(
+                runtime, WebhookEvent.SHOP_USER_ACTIVATED, shop_user, contact=link.contact
+            )
     return SignedIn(session_token, viewer)

@@ -15,6 +15,7 @@ from auth.sessions import SessionPolicy
 from resolvers.errors import rate_limited
 from resolvers.events import Unobserved, UseCaseEvents
 from resolvers.shop_cache import ShopCache
+from resolvers.webhook_cache import WebhookCache
 
 
 def utc_now() -> datetime:
@@ -44,6 +45,9 @@ class Runtime:
     session_cache: SessionCache = field(default_factory=SessionCache)
     # The shops this process has read, so a request need not read its own (resolvers/shop_cache.py).
     shop_cache: ShopCache = field(default_factory=ShopCache)
+    # The active webhooks and what they want, so a change no webhook wants costs no query
+    # (resolvers/webhook_cache.py).
+    webhook_cache: WebhookCache = field(default_factory=WebhookCache)
     # Told of failed sign-ins and rate-limit refusals (the server counts them for /metrics).
     events: UseCaseEvents = field(default_factory=Unobserved)
     # True: webhooks may use http and point at loopback or private addresses

@@ -12,9 +12,9 @@ from tortoise.transactions import in_transaction
 from auth.scopes import ShopScope
 from auth.sessions import end_sessions_of
 from auth.viewer import Caller
-from models import ContactPerson, OneTimeToken, Shop, ShopUser, ShopUserStatus
+from models import ContactPerson, OneTimeToken, Shop, ShopUser, ShopUserStatus, WebhookEvent
 from models.normalise import username_key
-from resolvers import audit
+from resolvers import audit, webhook_events
 from resolvers import validation as check
 from resolvers.debtors import find_contact_person, search_term
 from resolvers.errors import ErrorCode, Problems, UserInputError
@@ -146,6 +146,9 @@ async def create_shop_user(
                 caller, "shop_user.created", shop_user,
                 shop=shop.handle, invited=new.send_invitation,
             )
+            await webhook_events.shop_user_event(
+                runtime, WebhookEvent.SHOP_USER_CREATED, shop_user, contact=contact
+            )
     except IntegrityError:
         raise await _lost_race(shop, contact, new.username) from None
     return shop_user
@@ -235,6 +238,7 @@ async def set_exclusion(
         if excluded and not shop_user.may_be_excluded:
             problems.add(ErrorCode.NOT_EXCLUDABLE, "This user may not be excluded.", "shopUserId")
         problems.raise_if_any()
+        before = _exclusion_at(shop_user, now)
         if excluded:
             if not shop_user.is_excluded_at(now):
                 shop_user.excluded_since = now
@@ -258,7 +262,18 @@ async def set_exclusion(
             until=end.isoformat() if end else None,
             sessions_ended=ended,
         )
+        if _exclusion_at(shop_user, now) != before:
+            event = WebhookEvent.SHOP_USER_EXCLUDED if excluded else WebhookEvent.SHOP_USER_READMITTED
+            await webhook_events.shop_user_event(runtime, event, shop_user)
     return shop_user
+
+
+def _exclusion_at(shop_user: ShopUser, now: datetime) -> tuple[object, ...]:
+    """The exclusion as the API reads it at `now`: one lapsed by its end reads as none, so
+    readmitting that user (or one never excluded) changes nothing a partner could see."""
+    if not shop_user.is_excluded_at(now):
+        return ()
+    return (shop_user.exclusion_reason, shop_user.excluded_since, shop_user.excluded_until)
 
 
 def _exclusion_end(problems: Problems, until: datetime | None, now: datetime) -> datetime | None:

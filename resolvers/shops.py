@@ -15,9 +15,7 @@ from resolvers import audit
 from resolvers import validation as check
 from resolvers.answer_types import country_code
 from resolvers.errors import ErrorCode, Problems
-
-# Marks a setting the caller did not mention, as opposed to one set to null.
-UNCHANGED: Any = object()
+from resolvers.unchanged import UNCHANGED
 
 
 @dataclass

@@ -32,9 +32,7 @@ from resolvers.errors import ErrorCode, Problems, UserInputError
 from resolvers.pagination import Page, newest_first
 from resolvers.runtime import Pause, Runtime, no_pause
 from resolvers.staff_links import send_staff_invitation
-
-# Marks a field the caller left out of updateStaff, as opposed to one set to null.
-UNCHANGED: Any = object()
+from resolvers.unchanged import UNCHANGED
 
 NO_SUCH_STAFF = "No such staff member."
 IS_STAFF = "This email belongs to a staff member already."
@@ -94,19 +92,21 @@ async def _colleague(caller: Caller, pk: int | None, problems: Problems, *, lock
 # --- shops granted ----------------------------------------------------------------------------
 
 
-async def granted_shops(problems: Problems, caller: Caller, handles: list[str] | None) -> list[Shop] | None:
+async def granted_shops(
+    problems: Problems,
+    caller: Caller,
+    handles: list[str] | None,
+    every_shop_refused: str = "You may grant only shops of your own: list them by handle.",
+) -> list[Shop] | None:
     """The shops `handles` name, each within the caller's own; None for every shop.
 
     An unknown handle, or one outside the caller's shops (which reads as missing), is
-    NOT_FOUND at ["shops", index]; every shop asked by staff of some shops is OUTSIDE_OWN_SHOPS.
+    NOT_FOUND at ["shops", index]; every shop asked by staff of some shops is OUTSIDE_OWN_SHOPS,
+    told with `every_shop_refused`.
     """
     if handles is None:
         if not caller.scope.is_every_shop:
-            problems.add(
-                ErrorCode.OUTSIDE_OWN_SHOPS,
-                "You may grant only shops of your own: list them by handle.",
-                "shops",
-            )
+            problems.add(ErrorCode.OUTSIDE_OWN_SHOPS, every_shop_refused, "shops")
         return None
     if not handles:
         problems.invalid("Name at least one shop, or null for every shop.", "shops")

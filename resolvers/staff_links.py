@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from auth import one_time_tokens
 from mail.outbox import enqueue
-from mail.rendering import FALLBACK_LANGUAGE
+from mail.rendering import STAFF_LANGUAGE
 from mail.template_names import MailTemplate
 from models import AdminUser, Shop, TokenPurpose
 from resolvers.links import staff_invitation_url, staff_password_reset_url
 from resolvers.runtime import Runtime
-
-STAFF_LANGUAGE = FALLBACK_LANGUAGE
 
 
 async def send_staff_invitation(

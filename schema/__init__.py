@@ -25,6 +25,9 @@ from schema.session_notice import SessionNotice
 from schema.shop_mutations import ShopMutations
 from schema.shop_user_mutations import ShopUserMutations
 from schema.staff_mutations import StaffMutations
+from schema.subscription_transport import SubscriptionsOverWebSocket
+from schema.subscriptions import Subscription
+from schema.webhooks import WebhookMutations
 
 
 @strawberry.type(
@@ -43,6 +46,7 @@ class Mutation(
     DebtorMutations,
     ShopUserMutations,
     StaffMutations,
+    WebhookMutations,
 ):
     pass
 
@@ -57,9 +61,13 @@ class GatehouseSchema(strawberry.Schema):
 schema = GatehouseSchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     # Named by no field, but partners read the codes of `extensions.code` here.
     types=[GraphQLErrorCode],
     scalar_overrides=SCALAR_OVERRIDES,
     config=StrawberryConfig(disable_field_suggestions=True),
-    extensions=[GraphQLErrorCodes, *QUERY_LIMITS, MaskUnexpectedErrors, SessionNotice],
+    # The transport check after the limits: it refuses only a document they let through.
+    extensions=[
+        GraphQLErrorCodes, *QUERY_LIMITS, SubscriptionsOverWebSocket, MaskUnexpectedErrors, SessionNotice,
+    ],
 )

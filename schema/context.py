@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.websockets import WebSocket
 from strawberry import Info
 
 from auth.scopes import EVERY_SHOP
+from auth.sessions import viewer_for_token
 from auth.viewer import Caller, Viewer
 from resolvers.loaders import Loaders
 from resolvers.runtime import Runtime
@@ -22,8 +24,9 @@ class CookiePolicy:
 
 @dataclass
 class Context:
-    request: Request
-    response: Response
+    # A WebSocket for a live subscription (then `response` is the same WebSocket).
+    request: Request | WebSocket
+    response: Response | WebSocket
     runtime: Runtime
     cookie: CookiePolicy
     request_id: str
@@ -33,6 +36,10 @@ class Context:
     # True when the request's token signed nobody in: the answer says so (extensions.session).
     session_ended: bool = False
     _loaders: Loaders | None = field(default=None, repr=False)
+    # What a WebSocket signed in with at connect: a subscription checks it again as it lives.
+    session_token: str | None = field(default=None, repr=False)
+    # A WebSocket's connection_init payload (Strawberry sets it).
+    connection_params: object = field(default=None, repr=False)
 
     @property
     def loaders(self) -> Loaders:
@@ -48,13 +55,31 @@ class Context:
     def caller(self) -> Caller:
         return Caller(self.viewer, self.client_address, self.request_id, user_agent=self.user_agent)
 
+    async def signed_in_still(self) -> bool:
+        """Whether the session this context signed in with still signs the same account in;
+        the viewer is read afresh (its role and shops may have changed). Checking is no use of
+        the session: one left alone idles out however long a subscription watches."""
+        if self.viewer is None or self.session_token is None:
+            return False
+        runtime = self.runtime
+        lookup = await viewer_for_token(
+            self.session_token, runtime.now(), runtime.sessions,
+            mfa_required=runtime.staff_mfa_required, cache=runtime.session_cache, touch=False,
+        )
+        if lookup.viewer is None or lookup.viewer.session_id != self.viewer.session_id:
+            self.viewer = None
+            return False
+        self.viewer = lookup.viewer
+        return True
+
     def sign_in(self, token: str, viewer: Viewer) -> None:
         """From now on this request acts as `viewer`, and the browser keeps the cookie for as
         long as the session can live."""
         self.viewer = viewer
+        response = self._http_response()
         lifetimes = self.runtime.sessions.staff if viewer.is_staff else self.runtime.sessions.customer
         self.session_ended = False
-        self.response.set_cookie(
+        response.set_cookie(
             self.cookie.name,
             token,
             max_age=int(lifetimes.absolute.total_seconds()),
@@ -66,9 +91,15 @@ class Context:
 
     def sign_out(self) -> None:
         self.viewer = None
-        self.response.delete_cookie(
+        self._http_response().delete_cookie(
             self.cookie.name, httponly=True, samesite="lax", secure=self.cookie.secure, path="/"
         )
+
+    def _http_response(self) -> Response:
+        # Signing in and out happen in mutations, which a WebSocket does not carry.
+        if not isinstance(self.response, Response):
+            raise TypeError("cookies are set on HTTP responses only")
+        return self.response
 
     def end_of_session(self) -> None:
         """The token sent signs nobody in any more: answer as anonymous, clear the cookie, say so."""

@@ -126,7 +126,7 @@ class DebtorMutations:
     async def create_debtor(
         self, info: GatehouseInfo, input: Annotated[CreateDebtorInput, INPUT]
     ) -> DebtorPayload:
-        debtor = await debtors.create_debtor(info.context.caller, given_fields(input))
+        debtor = await debtors.create_debtor(info.context.runtime, info.context.caller, given_fields(input))
         return DebtorPayload(debtor=Debtor.from_model(debtor))
 
     @strawberry.mutation(
@@ -138,7 +138,8 @@ class DebtorMutations:
         self, info: GatehouseInfo, input: Annotated[UpdateDebtorInput, INPUT]
     ) -> DebtorPayload:
         debtor = await debtors.update_debtor(
-            info.context.caller, pk_of(input.id, "Debtor"), given_fields(input, leave_out=("id",))
+            info.context.runtime, info.context.caller, pk_of(input.id, "Debtor"),
+            given_fields(input, leave_out=("id",)),
         )
         return DebtorPayload(debtor=Debtor.from_model(debtor))
 

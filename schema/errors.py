@@ -21,9 +21,9 @@ describe_enum(
         ErrorCode.INVALID: "A value breaks its rules: format, length, range, a debtor number or "
         "shop handle already taken, a password over 128 characters. `message` says what is wanted.",
         ErrorCode.NOT_FOUND: "An id or handle names nothing: no such shop, debtor, contact person, "
-        "shop user, registration field, registration request, staff member or session (also one "
-        "deleted or ended meanwhile); for staff of some shops, also anything of a shop outside "
-        "their shops, and a colleague outside their reach.",
+        "shop user, registration field, registration request, staff member, session, webhook or "
+        "webhook delivery (also one deleted or ended meanwhile); for staff of some shops, also "
+        "anything of a shop outside their shops, and a colleague or webhook outside their reach.",
         ErrorCode.REGISTRATION_DISABLED: "submitRegistration to a shop whose registrationEnabled is off.",
         ErrorCode.FIELD_REQUIRED: "A required value is missing or blank: a name, a username, an answer "
         "to one of the form's questions (at [\"answers\", key]), a password or its confirmation "
@@ -75,7 +75,11 @@ describe_enum(
         ErrorCode.LAST_OWNER: "updateStaff or deactivateStaff would leave no active OWNER of "
         "every shop (one who has accepted their invitation): promote another staff member first.",
         ErrorCode.OUTSIDE_OWN_SHOPS: "inviteStaff or updateStaff by an owner of some shops with "
-        "`shops: null` (every shop): they may grant only shops of their own, listed by handle.",
+        "`shops: null` (every shop): they may grant only shops of their own, listed by handle; "
+        "createWebhook or updateWebhook by one with `shops: null`: their webhooks are of their "
+        "own shops, listed by handle.",
+        ErrorCode.WEBHOOKS_UNAVAILABLE: "createWebhook or rotateWebhookSecret on a server without "
+        "GATEHOUSE_SECRET_KEY: it cannot keep webhook signing secrets, so it makes none.",
     },
 )
 UserErrorCode: TypeAlias = ErrorCode

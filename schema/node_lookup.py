@@ -13,6 +13,7 @@ from strawberry.types import Info
 from auth.roles import Capability
 from auth.sessions import manages_colleague
 from auth.viewer import Viewer
+from resolvers import webhooks
 from schema.accounts import AdminUser
 from schema.audit import AuditEvent
 from schema.customers import ContactPerson, Debtor, ShopUser
@@ -22,6 +23,7 @@ from schema.registrations import RegistrationRequest
 from schema.sessions import session_node
 from schema.shops import RegistrationField, Shop
 from schema.visibility import own_shop_user
+from schema.webhooks import Webhook, WebhookDelivery
 
 # What a staff role needs to read a node of each kind, as it would in the lists.
 _READ_BY_STAFF = {
@@ -33,6 +35,8 @@ _READ_BY_STAFF = {
     "RegistrationRequest": Capability.READ_REQUESTS,
     "AuditEvent": Capability.READ_AUDIT,
     "OutboxMessage": Capability.READ_MAIL,
+    "Webhook": Capability.MANAGE_WEBHOOKS,
+    "WebhookDelivery": Capability.MANAGE_WEBHOOKS,
 }
 
 
@@ -90,6 +94,12 @@ async def _load(info: Info, type_name: str, pk: int) -> Node | None:
         case "OutboxMessage":
             row = await loaders.outbox_message_by_id.load(pk)
             return OutboxMessage.from_model(row) if row else None
+        case "Webhook":
+            webhook = await webhooks.find_webhook(info.context.caller.scope, pk)
+            return Webhook.from_model(webhook) if webhook else None
+        case "WebhookDelivery":
+            found = await webhooks.find_delivery(info.context.caller.scope, pk)
+            return WebhookDelivery.from_model(found[0], Webhook.from_model(found[1])) if found else None
     return None
 
 

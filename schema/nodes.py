@@ -8,6 +8,8 @@ import strawberry
 from strawberry.relay import GlobalID
 from strawberry.relay.types import GlobalIDValueError
 
+from resolvers import global_ids
+
 T = TypeVar("T")
 
 
@@ -20,7 +22,8 @@ class Node:
 
 
 def global_id(type_name: str, pk: int) -> strawberry.ID:
-    return strawberry.ID(str(GlobalID(type_name, str(pk))))
+    """The id the API and the webhooks' bodies both write (resolvers/global_ids.py)."""
+    return strawberry.ID(global_ids.global_id(type_name, pk))
 
 
 def parse_global_id(value: str) -> tuple[str, int] | None:

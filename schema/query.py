@@ -23,6 +23,7 @@ from schema.pagination import After, Connection, First, connection
 from schema.registrations import RegistrationForm, RegistrationRequest
 from schema.shops import Shop
 from schema.staff import STAFF
+from schema.webhooks import WEBHOOKS
 
 ShopHandle = Annotated[
     str | None,
@@ -197,3 +198,4 @@ class Query:
         return connection(page, OutboxMessage.from_model)
 
     staff = STAFF
+    webhooks = WEBHOOKS

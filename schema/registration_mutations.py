@@ -283,7 +283,9 @@ class RegistrationMutations:
     async def delete_registrations(
         self, info: GatehouseInfo, input: Annotated[DeleteRegistrationsInput, INPUT]
     ) -> DeleteRegistrationsPayload:
-        result = await registrations.delete_registrations(info.context.caller, _request_pks(input.ids))
+        result = await registrations.delete_registrations(
+            info.context.runtime, info.context.caller, _request_pks(input.ids)
+        )
         return DeleteRegistrationsPayload(
             deleted_ids=[global_id("RegistrationRequest", pk) for pk in result.deleted_pks],
             user_errors=user_errors_of(result.problems),

@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,10 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.http import GraphQLRequestData
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
@@ -37,6 +39,7 @@ from server.cors import cross_origin
 from server.database import connection_name, database
 from server.graphiql import NODE_MODULES, GraphiQLSite
 from server.graphql_outcome import OTHER, note_operation, note_outcome, note_result, noted_operation
+from server.live_connections import sign_in_at_connect, websocket_context
 from server.log_format import JSON
 from server.observed_requests import OPERATION_NAMES, ObservedGraphQL, ObservedRequests
 from server.outage import AnswerOutages
@@ -101,6 +104,9 @@ def bearer_token(request: Request) -> str | None:
 # The longest a change's answer waits for its notice to come back: far more than it takes, short
 # enough that a notice that never comes (its transaction rolled back) costs little.
 ECHO_SECONDS = 0.1
+# A WebSocket that opens must sign in (connection_init) within this, and may carry so many.
+CONNECTION_INIT_WAIT = timedelta(seconds=10)
+MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
 # Where a request's parsed parameters, and its execution's result, wait on its ASGI scope.
 _PARSED = "gatehouse.parsed_request"
 _RESULT = "gatehouse.execution_result"
@@ -138,7 +144,14 @@ class GatehouseGraphQL(ObservedGraphQL):
     def __init__(
         self, runtime: Runtime, cookie: CookiePolicy, *, graphiql: GraphiQLSite | None
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+        super().__init__(
+            schema, graphql_ide="graphiql" if graphiql else None,
+            # The protocol of today's clients; the older graphql-ws is not spoken.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            # A dashboard needs a few; a socket that asks for more is not one.
+            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
+            connection_init_wait_timeout=CONNECTION_INIT_WAIT,
+        )
         self.graphiql = graphiql
         self.runtime = runtime
         self.cookie = cookie
@@ -273,11 +286,16 @@ class GatehouseGraphQL(ObservedGraphQL):
         state[_RESULT] = result
         return result
 
+    async def on_ws_connect(self, context: Context) -> None:
+        await sign_in_at_connect(context, context.connection_params)
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        if not isinstance(request, Request) or not isinstance(response, Response):
-            raise TypeError("Gatehouse serves GraphQL over HTTP only, not over WebSocket.")
+        if isinstance(request, WebSocket):
+            return websocket_context(request, self.runtime, self.cookie)
+        if not isinstance(response, Response):
+            raise TypeError("An HTTP request is answered with an HTTP response.")
         token = bearer_token(request) or request.cookies.get(self.cookie.name)
         runtime = self.runtime
         lookup = await viewer_for_token(
@@ -363,6 +381,7 @@ def create_app(
         routes=[
             # Every method reaches the view, so a PUT is refused in GraphQL's shape too.
             Route("/graphql", graphql),
+            WebSocketRoute("/graphql", graphql),
             *(graphiql.routes() if graphiql else ()),
             Route("/health", health, methods=["GET"]),
             *metrics.metrics_routes(settings.metrics_token),

@@ -1,5 +1,6 @@
-"""Work `gatehouse serve` does beside answering requests: mail delivery, reminder digests, the
-purge of ended sessions and that of registration requests never confirmed."""
+"""Work `gatehouse serve` does beside answering requests: mail and webhook delivery, reminder
+digests, the purge of ended sessions, that of registration requests never confirmed and that of
+finished webhook deliveries."""
 
 from __future__ import annotations
 
@@ -17,11 +18,25 @@ from resolvers.runtime import Runtime
 from server.periodic import periodically
 from server.session_purge import purge_periodically
 from server.settings import Settings
+from webhooks.delivery import WebhookDeliverer
+from webhooks.retention import purge_finished_deliveries
 
 logger = logging.getLogger("gatehouse.background")
 
 REMINDER_CHECK_SECONDS = 600
 UNVERIFIED_PURGE_SECONDS = 600
+WEBHOOK_PURGE_SECONDS = 3600
+
+
+class WebhookPollUnusable(Exception):
+    """`serve` must not start with this GATEHOUSE_WEBHOOK_POLL_SECONDS; the message says why."""
+
+
+def verify_webhook_poll(settings: Settings) -> None:
+    """Raises WebhookPollUnusable unless the webhook loop waits some time between its looks:
+    at 0 or less it would look without pause, a busy loop on one core and the database."""
+    if not settings.webhook_poll_seconds > 0:  # NaN too
+        raise WebhookPollUnusable("GATEHOUSE_WEBHOOK_POLL_SECONDS must be a number above 0.")
 
 
 def mail_backend(settings: Settings) -> MailBackend:
@@ -42,6 +57,14 @@ def deliverer(settings: Settings, runtime: Runtime) -> Deliverer:
     return Deliverer(mail_backend(settings), settings.mail_from, clock=runtime.now, jobs=mail_jobs(runtime))
 
 
+def webhook_deliverer(runtime: Runtime) -> WebhookDeliverer | None:
+    """The webhook delivery loop; None without GATEHOUSE_SECRET_KEY, which seals every webhook's
+    signing secret: without it no webhook can be made, so none has anything to deliver."""
+    if runtime.secrets is None:
+        return None
+    return WebhookDeliverer(runtime.secrets, allow_private=runtime.webhook_allow_private, clock=runtime.now)
+
+
 async def _remind(runtime: Runtime) -> None:
     digested = await send_reminder_digests(runtime)
     if digested:
@@ -52,6 +75,15 @@ async def _purge_unverified(runtime: Runtime) -> None:
     purged = await purge_unverified_requests(runtime)
     if purged:
         logger.info("Deleted %d registration requests never confirmed", purged)
+
+
+async def _purge_webhook_deliveries(runtime: Runtime) -> None:
+    purged = await purge_finished_deliveries(runtime.now())
+    if purged.deliveries or purged.messages:
+        logger.info(
+            "Deleted %d finished webhook deliveries and %d webhook events",
+            purged.deliveries, purged.messages,
+        )
 
 
 @contextlib.asynccontextmanager
@@ -74,7 +106,18 @@ async def background_work(settings: Settings, runtime: Runtime) -> AsyncIterator
             ),
             name="unverified registration purge",
         ),
+        asyncio.create_task(
+            periodically(
+                stop, WEBHOOK_PURGE_SECONDS, lambda: _purge_webhook_deliveries(runtime),
+                "Purge of finished webhook deliveries",
+            ),
+            name="webhook delivery purge",
+        ),
     ]
+    if (webhooks := webhook_deliverer(runtime)) is not None:
+        tasks.append(asyncio.create_task(
+            webhooks.run(stop, interval=settings.webhook_poll_seconds), name="webhook delivery"
+        ))
     try:
         yield
     finally:

@@ -1,4 +1,5 @@
-"""Hearing other instances' changes: PostgreSQL `LISTEN` on the changes channel.
+"""Hearing other instances' changes: PostgreSQL `LISTEN` on the changes channel (and on the
+live events' channel, resolvers/live_events.py).
 
 Every instance on one PostgreSQL listens on its own connection; a change committed anywhere
 reaches each instance's caches (models/changes.py). While the connection is down, the
@@ -21,6 +22,7 @@ import asyncpg
 from tortoise.backends.base.config_generator import expand_db_url
 
 from models.changes import CHANNEL, FEED
+from resolvers.live_events import LIVE, LIVE_CHANNEL
 
 logger = logging.getLogger("gatehouse.changes")
 
@@ -35,6 +37,11 @@ RETRY_SECONDS = 1.0
 def _hear(_connection: Any, _pid: int, _channel: str, payload: object) -> None:
     if isinstance(payload, str):
         FEED.heard(payload)
+
+
+def _hear_live(_connection: Any, _pid: int, _channel: str, payload: object) -> None:
+    if isinstance(payload, str):
+        LIVE.heard(payload)
 
 
 async def _connect(database_url: str) -> asyncpg.Connection:
@@ -63,6 +70,7 @@ async def _listen_while_connected(connection: asyncpg.Connection, stop: asyncio.
     lost = asyncio.Event()
     connection.add_termination_listener(lambda _: lost.set())
     await connection.add_listener(CHANNEL, _hear)
+    await connection.add_listener(LIVE_CHANNEL, _hear_live)
     # What was cached before is of unknown age: drop it, then trust what is heard.
     FEED.tell_everything_changed()
     FEED.hears_every_change = True

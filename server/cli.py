@@ -20,7 +20,7 @@ from resolvers.registrations.verification import purge_unverified_requests
 from resolvers.reminders import send_reminder_digests
 from server import demo
 from server.app import build_runtime
-from server.background import deliverer
+from server.background import WebhookPollUnusable, deliverer, verify_webhook_poll, webhook_deliverer
 from server.change_listener import WORKER_PROCESSES
 from server.cors import CorsOriginsError, listed_origins
 from server.database import apply_migrations, database, empty_every_table
@@ -82,9 +82,10 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
         verify_rate_limits(settings, workers)
         verify_staff_mfa(settings)
         verify_session_lifetimes(settings)
+        verify_webhook_poll(settings)
     except (
         CorsOriginsError, TrustedProxiesError, RateLimitsUnusable, StaffMfaUnusable,
-        SessionLifetimesUnusable,
+        SessionLifetimesUnusable, WebhookPollUnusable,
     ) as error:
         raise click.ClickException(str(error)) from None
     if settings.database_url.startswith("sqlite"):
@@ -191,6 +192,14 @@ def export_schema() -> None:
     sys.stdout.write(schema.as_str() + "\n")
 
 
+@main.command("export-webhook-events")
+def export_webhook_events() -> None:
+    """Print the webhook event catalogue (Markdown); the repository keeps it as docs/webhook-events.md."""
+    from resolvers.webhook_catalogue import catalogue
+
+    sys.stdout.write(catalogue())
+
+
 @main.command("send-mail")
 @click.option("--once", is_flag=True, help="Send what is due now, then stop.")
 def send_mail(once: bool) -> None:
@@ -204,6 +213,37 @@ def send_mail(once: bool) -> None:
             click.echo(f"Sent {report.sent}, retrying {report.retrying}, failed {report.failed}.")
         else:
             await mailer.run(asyncio.Event())
+
+    _run(settings, work)
+
+
+@main.command("deliver-webhooks")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+def deliver_webhooks(once: bool) -> None:
+    """Deliver queued webhook events (the same loop runs inside `serve`)."""
+    settings = Settings.from_environ()
+    try:
+        runtime = build_runtime(settings)
+        if not once:
+            verify_webhook_poll(settings)
+    except InvalidSecretKey as error:
+        raise click.ClickException(f"{error}.") from None
+    except WebhookPollUnusable as error:
+        raise click.ClickException(str(error)) from None
+    if (webhooks := webhook_deliverer(runtime)) is None:
+        raise click.ClickException(
+            "GATEHOUSE_SECRET_KEY is unset: it seals the webhooks' signing secrets, so without it "
+            "there is no webhook to deliver to."
+        )
+
+    async def work() -> None:
+        if once:
+            report = await webhooks.deliver_all_due()
+            click.echo(
+                f"Delivered {report.delivered}, retrying {report.retrying}, failed {report.failed}."
+            )
+        else:
+            await webhooks.run(asyncio.Event(), interval=settings.webhook_poll_seconds)
 
     _run(settings, work)
 

@@ -8,6 +8,10 @@ request was addressed to (its `Host`, and the scheme a trusted proxy forwarded)
 or GATEHOUSE_PUBLIC_URL's: GraphiQL and a storefront on the same origin send an
 `Origin` with their POSTs too. Listed origins get Starlette's CORS answers, with
 credentials, and may read `X-Request-Id` and `Retry-After`.
+
+Browsers apply no CORS to WebSockets but do send their page's `Origin`: a WebSocket from an
+origin neither listed nor our own is closed before it opens, so no other site's page can use a
+visitor's session cookie to subscribe to live events.
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ ALLOWED_HEADERS = ("Authorization", "Content-Type")
 # What a storefront's script may read of an answer besides the safelisted headers.
 EXPOSED_HEADERS = ("X-Request-Id", "Retry-After")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# A WebSocket's scheme, as the origin of the page that opens it is written.
+_PAGE_SCHEMES = {"ws": "http", "wss": "https"}
+# The close code a refused WebSocket gets (the HTTP 403 of a refused handshake).
+WEBSOCKET_REFUSED = 4403
 
 CORS_OFF = (
     "Cross-origin requests are off: this server lists no storefront origins "
@@ -90,7 +98,8 @@ def listed_origins(entries: Iterable[str]) -> tuple[str, ...]:
 def addressed_origin(scope: Scope, headers: Headers) -> str | None:
     """The origin this request was sent to: its scheme and `Host`."""
     host = headers.get("host")
-    return normalized_origin(f"{scope['scheme']}://{host}") if host else None
+    scheme = _PAGE_SCHEMES.get(scope["scheme"], scope["scheme"])
+    return normalized_origin(f"{scheme}://{host}") if host else None
 
 
 class StorefrontCors(CORSMiddleware):
@@ -128,12 +137,19 @@ class OriginPolicy:
         self.refusal_message = ORIGIN_NOT_LISTED if origins else CORS_OFF
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
         origin = headers.get("origin")
-        if origin is not None and not self._may_call(origin, scope, headers):
+        refused = origin is not None and not self._may_call(origin, scope, headers)
+        if scope["type"] == "websocket":
+            if refused:
+                await send({"type": "websocket.close", "code": WEBSOCKET_REFUSED, "reason": ""})
+                return
+            await self.app(scope, receive, send)
+            return
+        if refused:
             await refusal(self.refusal_message, 403)(scope, receive, send)
             return
         await self.cors(scope, receive, send)

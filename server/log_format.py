@@ -101,6 +101,9 @@ def logging_config(name: str) -> dict[str, Any]:
     }
     config["root"] = {"handlers": ["gatehouse"], "level": "INFO"}
     config["loggers"]["tortoise"] = {"level": "WARNING"}
+    # httpx writes a line per webhook delivery at INFO; the deliverer logs what matters.
+    config["loggers"]["httpx"] = {"level": "WARNING"}
+    config["loggers"]["httpcore"] = {"level": "WARNING"}
     if name == JSON:
         config["loggers"]["uvicorn"] = {"level": "INFO", "handlers": [], "propagate": True}
         config["loggers"]["uvicorn.access"] = {"level": "INFO", "handlers": [], "propagate": False}
@@ -112,4 +115,5 @@ def configure_logging(name: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if checked(name) == JSON else logging.Formatter(TEXT_LAYOUT))
     logging.basicConfig(level=logging.INFO, handlers=[handler])
-    logging.getLogger("tortoise").setLevel(logging.WARNING)
+    for quiet in ("tortoise", "httpx", "httpcore"):
+        logging.getLogger(quiet).setLevel(logging.WARNING)

@@ -78,7 +78,8 @@ class ForwardedClient:
         ))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        # A WebSocket's too: its address is audited, its scheme (wss) names its page's origin.
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         scope[_CONNECTION_CLIENT] = scope.get("client")

@@ -56,6 +56,8 @@ class Settings:
     access_log: bool = False
     # True: webhooks may use http and point at loopback or private addresses (tests, intranets).
     webhook_allow_private: bool = False
+    # How often `serve` looks for due webhook deliveries, in seconds.
+    webhook_poll_seconds: float = 2.0
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -110,4 +112,7 @@ class Settings:
             log_format=config("GATEHOUSE_LOG_FORMAT", default=cls.log_format).strip().lower(),
             access_log=config("GATEHOUSE_ACCESS_LOG", cast=bool, default=False),
             webhook_allow_private=config("GATEHOUSE_WEBHOOK_ALLOW_PRIVATE", cast=bool, default=False),
+            webhook_poll_seconds=config(
+                "GATEHOUSE_WEBHOOK_POLL_SECONDS", cast=float, default=cls.webhook_poll_seconds
+            ),
         )

@@ -28,6 +28,8 @@ from server.settings import Settings
 
 # The factory uvicorn imports in each worker (a string, so a worker process imports it afresh).
 SERVED_APP = f"{__name__}:served_app"
+# The largest WebSocket message a client may send; a larger one closes the connection (1009).
+WS_MAX_MESSAGE_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,11 @@ def uvicorn_options(
         "workers": workers,
         "loop": stack.loop,
         "http": stack.http,
+        # Live subscriptions (graphql-transport-ws) over the websockets library's sans-I/O core.
+        "ws": "websockets-sansio",
+        # A graphql-transport-ws message is a query and its variables: 64 KiB is ample, where
+        # uvicorn's 16 MiB would let each socket make the server hold that much per message.
+        "ws_max_size": WS_MAX_MESSAGE_BYTES,
         # The application itself reads the forwarding headers (server/proxies.py), and its
         # answers name no server software.
         "proxy_headers": False,

@@ -7,7 +7,7 @@ import concurrent.futures
 import contextlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -17,6 +17,9 @@ from server.database import apply_migrations, database, empty_every_table
 from server.settings import Settings
 from tests.mail.smtp_server import SmtpServer
 from tests.pg_cluster import PostgresCluster, find_bindir
+
+if TYPE_CHECKING:
+    from tests.webhooks.receiver import Receiver
 from tests.redis_server import (  # the Redis fixtures, for every test folder
     own_redis,  # noqa: F401
     redis_server,  # noqa: F401
@@ -157,5 +160,15 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 def smtp() -> Iterator[SmtpServer]:
     """A real SMTP server (aiosmtpd) on a free port, keeping what it receives."""
     server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A partner's webhook receiver on loopback (tests/webhooks/receiver.py), for the test."""
+    from tests.webhooks.receiver import Receiver
+
+    server = Receiver().start()
     yield server
     server.stop()

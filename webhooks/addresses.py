@@ -16,6 +16,21 @@ from urllib.parse import SplitResult, urlsplit
 MAX_URL_LENGTH = 2048
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
+# IPv6 prefixes whose last 32 bits are an IPv4 address the packet is delivered to: NAT64's
+# well-known prefix (RFC 6052), IPv4-compatible (deprecated, RFC 4291) and IPv4-translated
+# (RFC 2765) addresses. 6to4 and Teredo addresses have `ipaddress` properties of their own.
+IPV4_IN_LAST_32_BITS = (
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("::/96"),
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),
+)
+# Refused whatever they carry: local-use NAT64 (RFC 8215) translates into the operator's own
+# IPv4 network, by rules of its own; site-local (deprecated, RFC 3879) is a private network.
+INWARD_IPV6 = {
+    ipaddress.IPv6Network("64:ff9b:1::/48"): "a local-use NAT64 address",
+    ipaddress.IPv6Network("fec0::/10"): "a site-local address",
+}
+
 
 def url_problem(url: str, *, allow_private: bool) -> str | None:
     """What is wrong with `url` as written (no lookup), or None."""
@@ -39,20 +54,54 @@ def url_problem(url: str, *, allow_private: bool) -> str | None:
 
 
 def address_problem(address: Address, *, allow_private: bool) -> str | None:
-    """Why a delivery may not go to `address`, or None when it may."""
+    """Why a delivery may not go to `address`, or None when it may.
+
+    An IPv6 address that carries an IPv4 one (mapped, NAT64, 6to4, Teredo, IPv4-compatible or
+    -translated) reaches that IPv4 address too, so that is judged as well: the IPv6 form of
+    10.0.0.1 is no way in. The ranges are named here rather than left to `is_global`, whose
+    table differs between Python releases (3.11 calls 64:ff9b:1::/48 and fec0::/10 global).
+    """
     if allow_private:
         return None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+        address = address.ipv4_mapped  # judged as IPv4 alone, as Python 3.13 judges it
+    if (problem := _own_problem(address)) is not None:
+        return problem
+    if isinstance(address, ipaddress.IPv6Address):
+        for network, what in INWARD_IPV6.items():
+            if address in network:
+                return f"{address} is {what}."
+        for carried in _carried_ipv4(address):
+            if (problem := address_problem(carried, allow_private=False)) is not None:
+                return problem
+    return _not_global(address)
+
+
+def _own_problem(address: Address) -> str | None:
     if address.is_multicast:
         return f"{address} is a multicast address."
     if address.is_loopback or address.is_unspecified:
         return f"{address} is this machine."
     if address.is_link_local:
         return f"{address} is a link-local address."
+    return None
+
+
+def _not_global(address: Address) -> str | None:
     if not address.is_global:  # private, shared (CGNAT), reserved, documentation ranges
         return f"{address} is a private address."
     return None
+
+
+def _carried_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses a packet to `address` may end up at (Teredo: its server and client)."""
+    if address.sixtofour is not None:
+        return [address.sixtofour]
+    if address.teredo is not None:
+        return list(address.teredo)
+    if any(address in network for network in IPV4_IN_LAST_32_BITS):
+        return [ipaddress.IPv4Address(int(address) & 0xFFFF_FFFF)]
+    return []
 
 
 async def resolve(host: str, port: int) -> list[Address]:

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from tortoise.transactions import in_transaction
 
 from auth.viewer import Caller
-from models import RegistrationAnswer, RegistrationRequest, RegistrationStatus
-from resolvers import audit
+from models import RegistrationAnswer, RegistrationRequest, RegistrationStatus, WebhookEvent
+from resolvers import audit, webhook_events
 from resolvers import validation as check
 from resolvers.debtors import find_debtor
 from resolvers.errors import ErrorCode, Problems, UserInputError
@@ -108,6 +108,9 @@ async def _approve_one(
         await audit.record(
             caller, "registration.approved", request, debtor=debtor.number, shop_user=shop_user.id
         )
+        await webhook_events.registration_event(
+            runtime, WebhookEvent.REGISTRATION_APPROVED, request, answers=answers
+        )
     return request
 
 
@@ -144,4 +147,5 @@ async def _reject_one(
         if notify:
             await tell_rejection(runtime, shop, request, reason)
         await audit.record(caller, "registration.rejected", request, reason=reason, notified=notify)
+        await webhook_events.registration_event(runtime, WebhookEvent.REGISTRATION_REJECTED, request)
     return request

@@ -9,10 +9,11 @@ from tortoise.transactions import in_transaction
 from auth.viewer import Caller
 from mail.template_names import MailTemplate
 from models import OutboxMessage, OutboxStatus, RegistrationRequest
-from resolvers import audit
+from resolvers import audit, webhook_events
 from resolvers.errors import Problems
 from resolvers.registrations.bulk import BulkResult, check_bulk, each_on_its_own, no_such_request, requests_of
 from resolvers.reminders import strike_from_digests
+from resolvers.runtime import Runtime
 
 # Mails a deleted request still owes: the applicant's rejection notice (rule 5 of docs/api.md) and, for an
 # automatic registration, staff's news of the account it made (rule 3 of docs/api.md). They are sent, then
@@ -20,17 +21,17 @@ from resolvers.reminders import strike_from_digests
 OWED_AFTER_DELETION = (MailTemplate.REJECTION, MailTemplate.STAFF_ACCOUNT_CREATED)
 
 
-async def delete_registrations(caller: Caller, pks: Sequence[int | None]) -> BulkResult:
+async def delete_registrations(runtime: Runtime, caller: Caller, pks: Sequence[int | None]) -> BulkResult:
     """The requests are gone, with the mails about them; only the audit log remembers who
     asked and who deleted."""
     problems = Problems()
     check_bulk(problems, pks)
     problems.raise_if_any()
-    deleted, refused = await each_on_its_own(pks, lambda pk: _delete_one(caller, pk))
+    deleted, refused = await each_on_its_own(pks, lambda pk: _delete_one(caller, pk, runtime))
     return BulkResult(deleted_pks=deleted, problems=refused)
 
 
-async def _delete_one(caller: Caller, pk: int | None) -> int:
+async def _delete_one(caller: Caller, pk: int | None, runtime: Runtime) -> int:
     async with in_transaction():
         # Locked, so a rejection or digest written at this moment waits and is seen, or
         # finds the request gone (PostgreSQL; SQLite runs one transaction at a time).
@@ -43,6 +44,7 @@ async def _delete_one(caller: Caller, pk: int | None) -> int:
             caller, "registration.deleted", request,
             name=request.name, email=request.email, status=request.status.value,
         )
+        await webhook_events.registration_deleted(runtime, request)
     return request.id
 
 

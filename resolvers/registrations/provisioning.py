@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from tortoise.exceptions import IntegrityError
 
 from models import ContactPerson, Debtor, RegistrationAnswer, RegistrationRequest, Shop, ShopUser
+from models.webhooks import WebhookEvent
+from resolvers import webhook_events
 from resolvers.debtors import insert_debtor
 from resolvers.errors import ErrorCode, UserInputError
 from resolvers.matching import clues_of, matching_debtors
@@ -54,9 +56,11 @@ async def provision(
         debtor = await insert_debtor(
             {"name": request.company or request.name, "email": request.email, "price_list_tags": tags}
         )
+        await webhook_events.debtor_event(runtime, WebhookEvent.DEBTOR_CREATED, debtor)
     elif tags != debtor.price_list_tags:
         debtor.price_list_tags = tags
         await debtor.save(update_fields=["price_list_tags", "updated_at"])
+        await webhook_events.debtor_event(runtime, WebhookEvent.DEBTOR_UPDATED, debtor)
     contact = await ContactPerson.filter(debtor_id=debtor.id, email=request.email).first()
     if contact is None:
         first_name, last_name = _split_name(request.name)
@@ -81,4 +85,7 @@ async def provision(
     request.debtor, request.shop_user = debtor, shop_user
     await request.save()
     shop_user.contact = contact
+    await webhook_events.shop_user_event(
+        runtime, WebhookEvent.SHOP_USER_CREATED, shop_user, contact=contact, debtor=debtor
+    )
     return debtor, shop_user

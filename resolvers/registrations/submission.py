@@ -25,7 +25,8 @@ from models import (
 )
 from models.field_types import RegistrationFieldType
 from models.normalise import username_key
-from resolvers import audit
+from models.webhooks import WebhookEvent
+from resolvers import audit, webhook_events
 from resolvers import validation as check
 from resolvers.answer_types import FieldRule, Normalised, check_answer
 from resolvers.errors import ErrorCode, Problems
@@ -258,9 +259,15 @@ async def _open_request(
             runtime, shop, request, verification_token, valid_days=VERIFICATION_LIFETIME.days
         )
         await audit.record(caller, "registration.submitted_unverified", request, shop=shop.handle)
+        await webhook_events.registration_event(
+            runtime, WebhookEvent.REGISTRATION_SUBMITTED, request, answers=answers
+        )
         return Submitted(request)
     if password_hash is None:
         await audit.record(caller, "registration.submitted", request, shop=shop.handle)
+        await webhook_events.registration_event(
+            runtime, WebhookEvent.REGISTRATION_SUBMITTED, request, answers=answers
+        )
     return await review_or_provision(runtime, caller, shop, request, answers, password_hash)
 
 
@@ -284,6 +291,9 @@ async def review_or_provision(
     await notices.welcome(runtime, shop, request, shop_user)
     await notices.tell_staff_account_created(runtime, shop, request, shop_user, answers)
     await audit.record(caller, "registration.approved_automatically", request, shop=shop.handle)
+    await webhook_events.registration_event(
+        runtime, WebhookEvent.REGISTRATION_APPROVED, request, answers=answers
+    )
     return Submitted(request, shop_user)
 
 

@@ -15,8 +15,9 @@ from models import (
     RegistrationAnswer,
     RegistrationRequest,
     RegistrationStatus,
+    WebhookEvent,
 )
-from resolvers import audit
+from resolvers import audit, webhook_events
 from resolvers.errors import ErrorCode, UserInputError
 from resolvers.registrations.submission import VERIFICATION_LIFETIME, review_or_provision
 from resolvers.runtime import Runtime
@@ -61,6 +62,9 @@ async def verify_registration_email(
         # with, so its staff review it.
         automatic = shop.approval_mode is ApprovalMode.AUTOMATIC
         answers = await RegistrationAnswer.filter(request_id=request.id)
+        await webhook_events.registration_event(
+            runtime, WebhookEvent.REGISTRATION_VERIFIED, request, answers=answers
+        )
         await review_or_provision(
             runtime, caller, shop, request, answers, found.password_hash if automatic else None
         )
@@ -87,11 +91,11 @@ async def purge_unverified_requests(runtime: Runtime) -> int:
     ).order_by("id").values_list("id")
     deleted = 0
     for (pk,) in expired:
-        deleted += await _delete_expired(pk, cutoff)
+        deleted += await _delete_expired(runtime, pk, cutoff)
     return deleted
 
 
-async def _delete_expired(pk: int, cutoff: datetime) -> int:
+async def _delete_expired(runtime: Runtime, pk: int, cutoff: datetime) -> int:
     """1 when the request went, 0 when it was confirmed or deleted meanwhile."""
     async with in_transaction():
         # Locked, so a confirmation at this moment either waits and then finds it gone, or
@@ -107,4 +111,5 @@ async def _delete_expired(pk: int, cutoff: datetime) -> int:
         await audit.record(
             PURGE, "registration.unverified_expired", request, name=request.name, email=request.email
         )
+        await webhook_events.registration_deleted(runtime, request)
     return 1

@@ -58,6 +58,7 @@ MAY: dict[str, frozenset[str]] = {
     "auditEvents": frozenset({OWNER, AUDITOR}),
     "outboxMessages": frozenset({OWNER, MANAGER, SUPPORT, AUDITOR}),
     "staff": frozenset({OWNER}),
+    "webhooks": frozenset({OWNER}),
     # Signing in and out, passwords, registering: anyone, or one's own account
     "login": EVERYONE,
     "adminLogin": EVERYONE,
@@ -84,6 +85,12 @@ MAY: dict[str, frozenset[str]] = {
     "deactivateStaff": frozenset({OWNER}),
     "reactivateStaff": frozenset({OWNER}),
     "resetStaffMfa": frozenset({OWNER}),
+    # Partners' webhooks
+    "createWebhook": frozenset({OWNER}),
+    "updateWebhook": frozenset({OWNER}),
+    "deleteWebhook": frozenset({OWNER}),
+    "rotateWebhookSecret": frozenset({OWNER}),
+    "redeliverWebhook": frozenset({OWNER}),
     # Registration decisions
     "approve": frozenset({OWNER, MANAGER, REVIEWER}),
     "reject": frozenset({OWNER, MANAGER, REVIEWER}),
@@ -114,6 +121,8 @@ NO_CONTACT = global_id("ContactPerson", 999_999)
 NO_SHOP_USER = global_id("ShopUser", 999_999)
 NO_STAFF = global_id("AdminUser", 999_999)
 NO_SESSION = global_id("Session", 999_999)
+NO_WEBHOOK = global_id("Webhook", 999_999)
+NO_DELIVERY = global_id("WebhookDelivery", 999_999)
 # Longer than any password may be: refused before argon2 spends time on it.
 OVERLONG_PASSWORD = "x" * (MAX_PASSWORD_LENGTH + 1)
 NO_TOKEN = "no-such-token"
@@ -151,6 +160,7 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "auditEvents": (f"{{ auditEvents(first: 1) {CONNECTION} }}", {}),
     "outboxMessages": (f"{{ outboxMessages(first: 1) {CONNECTION} }}", {}),
     "staff": (f"{{ staff(first: 1) {CONNECTION} }}", {}),
+    "webhooks": (f"{{ webhooks(first: 1) {CONNECTION} }}", {}),
     "login": with_input(
         "login", "LoginInput", {"shop": "flora", "username": "nobody", "password": OVERLONG_PASSWORD}
     ),
@@ -200,6 +210,14 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "deactivateStaff": by_id("deactivateStaff", "{id: $id}", NO_STAFF),
     "reactivateStaff": by_id("reactivateStaff", "{id: $id}", NO_STAFF),
     "resetStaffMfa": by_id("resetStaffMfa", "{id: $id}", NO_STAFF),
+    # An address refused as written, before any name is looked up.
+    "createWebhook": with_input(
+        "createWebhook", "CreateWebhookInput", {"url": "ftp://nowhere", "events": ["DEBTOR_CREATED"]}
+    ),
+    "updateWebhook": by_id("updateWebhook", '{id: $id, description: "X"}', NO_WEBHOOK),
+    "deleteWebhook": by_id("deleteWebhook", "{id: $id}", NO_WEBHOOK),
+    "rotateWebhookSecret": by_id("rotateWebhookSecret", "{id: $id}", NO_WEBHOOK),
+    "redeliverWebhook": by_id("redeliverWebhook", "{deliveryId: $id}", NO_DELIVERY),
     "approve": (
         f"mutation($ids: [ID!]!) {{ approve(input: {{ids: $ids}}) {{ {ERRORS} }} }}", {"ids": [NO_REQUEST]}
     ),

@@ -350,7 +350,7 @@ class DeletingWhileSending:
         self.sent: list = []
 
     async def send(self, message) -> None:
-        result = await delete_registrations(self.caller, [self.request.id])
+        result = await delete_registrations(cheap_runtime(), self.caller, [self.request.id])
         assert result.deleted_pks == [self.request.id]
         if self.fails:
             raise ConnectionRefusedError("the mail server is down")

@@ -3,6 +3,7 @@ start-up frozen out of the collector."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import inspect
 import json
@@ -14,6 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+from websockets.frames import CloseCode
+from websockets.typing import Subprotocol
 
 from server.settings import Settings
 from server.uvicorn_options import COLLECTOR_THRESHOLDS, SERVED_APP, HttpStack, http_stack, uvicorn_options
@@ -59,6 +64,38 @@ def test_uvicorn_is_handed_the_stack_and_the_factory_that_freezes_start_up():
     )
     # Every option is one uvicorn.run takes.
     inspect.signature(uvicorn.run).bind(**handed)
+
+
+def test_a_websocket_message_may_be_64_kib_at_most():
+    assert options()["ws_max_size"] == 64 * 1024
+
+
+def padded_init(size: int) -> str:
+    return json.dumps({"type": "connection_init", "payload": {"x": "x" * size}})
+
+
+async def closing_code(url: str, first_message: str) -> int | None:
+    """The code the server closes a graphql-transport-ws connection with after `first_message`."""
+    async with connect(url, subprotocols=[Subprotocol("graphql-transport-ws")], max_size=None) as socket:
+        await socket.send(first_message)
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(socket.recv(), 10)
+    return closed.value.rcvd.code if closed.value.rcvd is not None else None
+
+
+async def test_a_real_server_closes_a_websocket_whose_message_is_over_64_kib(tmp_path: Path):
+    server = LiveServer(f"sqlite://{tmp_path / 'gatehouse.sqlite3'}", tmp_path / "serve.log").start()
+    url = server.graphql_url.replace("http://", "ws://")
+    try:
+        # Under the limit the message reaches the application, which turns away a connection
+        # that signs no staff member in; over it, uvicorn closes the connection first.
+        within = await closing_code(url, padded_init(60_000))
+        beyond = await closing_code(url, padded_init(70_000))
+    finally:
+        server.stop()
+
+    assert within == 4403
+    assert beyond == CloseCode.MESSAGE_TOO_BIG
 
 
 @pytest.mark.parametrize(
