@@ -17,15 +17,15 @@ from server.database import apply_migrations, database, empty_every_table
 from server.settings import Settings
 from tests.mail.smtp_server import SmtpServer
 from tests.pg_cluster import PostgresCluster, find_bindir
-
-if TYPE_CHECKING:
-    from tests.webhooks.receiver import Receiver
 from tests.redis_server import (  # the Redis fixtures, for every test folder
     own_redis,  # noqa: F401
     redis_server,  # noqa: F401
     redis_url,  # noqa: F401
     report_skipped,
 )
+
+if TYPE_CHECKING:
+    from tests.webhooks.receiver import Receiver
 
 NO_POSTGRES = (
     "PostgreSQL binaries not found (looked in /usr/lib/postgresql/*/bin and on PATH): "
