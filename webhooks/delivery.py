@@ -89,8 +89,6 @@ class Outcome(Enum):
     DELIVERED = "delivered"
     RETRYING = "retrying"
     FAILED = "failed"
-    # Not sent: its webhook was switched off (it waits, QUEUED) or deleted since it was claimed.
-    SKIPPED = "skipped"
 
 
 @dataclass
@@ -98,7 +96,6 @@ class DeliveryReport:
     delivered: int = 0
     retrying: int = 0
     failed: int = 0
-    skipped: int = 0
 
     @classmethod
     def of(cls, outcomes: Iterable[Outcome]) -> DeliveryReport:
@@ -109,13 +106,12 @@ class DeliveryReport:
 
     @property
     def handled(self) -> int:
-        return self.delivered + self.retrying + self.failed + self.skipped
+        return self.delivered + self.retrying + self.failed
 
     def add(self, other: DeliveryReport) -> None:
         self.delivered += other.delivered
         self.retrying += other.retrying
         self.failed += other.failed
-        self.skipped += other.skipped
 
 
 @dataclass(frozen=True)
@@ -178,14 +174,13 @@ class WebhookDeliverer:
                 await WebhookDelivery.filter(status=WebhookDeliveryStatus.QUEUED, next_attempt_at__lte=now)
                 .order_by("next_attempt_at", "id")
                 .limit(limit)
-                .select_related("message")
+                # Its webhook as it is now: the attempt that follows at once sends to its URL.
+                .select_related("message", "webhook")
                 # The deliveries only: a webhook's row stays free for its other deliveries' claims.
                 .select_for_update(skip_locked=True, of=(WebhookDelivery._meta.db_table,))
             )
             webhook_ids = {delivery.webhook_id for delivery in due}
-            active = {
-                pk for (pk,) in await Webhook.filter(id__in=webhook_ids, active=True).values_list("id")
-            }
+            active = {delivery.webhook_id for delivery in due if delivery.webhook.active}
             for delivery in due:
                 if delivery.webhook_id not in active:
                     continue
@@ -279,23 +274,12 @@ class WebhookDeliverer:
             return Outcome.RETRYING
 
     async def _attempt(self, client: httpx.AsyncClient, delivery: WebhookDelivery) -> Outcome:
-        webhook = await Webhook.get_or_none(id=delivery.webhook_id)
-        if webhook is None or not webhook.active:
-            return await self._put_back(delivery)
+        webhook = delivery.webhook  # read with the claim, a moment ago
         at = self.clock()
         sent = await self._send(client, webhook, delivery.message, at)
         if isinstance(sent, Failure):
             return await self._failed(delivery, webhook, sent)
         return await self._delivered(delivery, webhook, sent)
-
-    async def _put_back(self, delivery: WebhookDelivery) -> Outcome:
-        """Returns the claim of a delivery whose webhook was switched off (or deleted, with its
-        deliveries) since it was claimed: it waits, uncounted and parked as claims park the
-        deliveries of a webhook that is off."""
-        await WebhookDelivery.filter(id=delivery.id).update(
-            attempts=F("attempts") - 1, next_attempt_at=self.clock() + self.policy.parked_for
-        )
-        return Outcome.SKIPPED
 
     async def _send(
         self, client: httpx.AsyncClient, webhook: Webhook, message: WebhookMessage, at: datetime
@@ -330,13 +314,14 @@ class WebhookDeliverer:
         return Failure(_refusal(answer, excerpt), status_code=answer.status_code)
 
     async def _delivered(self, delivery: WebhookDelivery, webhook: Webhook, status_code: int) -> Outcome:
-        async with in_transaction():
-            await WebhookDelivery.filter(id=delivery.id).update(
-                status=WebhookDeliveryStatus.DELIVERED, delivered_at=self.clock(),
-                last_status_code=status_code, last_error=None,
-            )
-            # Whatever this attempt read: a failure of another delivery may have set it since.
-            await Webhook.filter(id=webhook.id, failing_since__isnull=False).update(failing_since=None)
+        # Two statements, no transaction: each holds on its own, and a crash between them leaves
+        # a delivered event whose webhook the next success clears.
+        await WebhookDelivery.filter(id=delivery.id).update(
+            status=WebhookDeliveryStatus.DELIVERED, delivered_at=self.clock(),
+            last_status_code=status_code, last_error=None,
+        )
+        # Whatever this attempt read: a failure of another delivery may have set it since.
+        await Webhook.filter(id=webhook.id, failing_since__isnull=False).update(failing_since=None)
         return Outcome.DELIVERED
 
     async def _failed(self, delivery: WebhookDelivery, webhook: Webhook, failure: Failure) -> Outcome:
