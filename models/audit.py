@@ -23,7 +23,7 @@ class AuditEvent(Model):
     actor_id = fields.IntField(null=True)
     # Kept as text so the log still reads after the actor is deleted.
     actor_label = fields.CharField(max_length=254, null=True)
-    action = fields.CharField(max_length=64, db_index=True)
+    action = fields.CharField(max_length=64)
     object_type = fields.CharField(max_length=64, null=True)
     object_id = fields.IntField(null=True)
     client_address = fields.CharField(max_length=64, null=True)
@@ -36,5 +36,9 @@ class AuditEvent(Model):
     class Meta:
         table = "audit_event"
         ordering = ("-id",)
-        # A shop's events, newest first, for staff of some shops.
-        indexes = (("shop_id", "id"),)
+        # Newest first within one value of each filter of auditEvents: a shop's events (for
+        # staff of some shops), an action's, an actor kind's or actor's, an object type's or object's.
+        indexes = (
+            ("shop_id", "id"), ("action", "id"), ("actor_kind", "id"), ("actor_kind", "actor_id", "id"),
+            ("object_type", "id"), ("object_type", "object_id", "id"),
+        )

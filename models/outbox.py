@@ -47,10 +47,11 @@ class OutboxMessage(Model):
 
     class Meta:
         table = "outbox_message"
-        # Due mail for the deliverer; a status's mails, newest first, for outboxMessages;
-        # the digests since a request came in, to strike it out when it is deleted.
+        # Due mail for the deliverer; a status's, a recipient's, a template's mails, newest
+        # first, for outboxMessages; the digests since a request came in, to strike it out
+        # when it is deleted.
         indexes = (
-            ("status", "next_attempt_at"), ("status", "id"), ("template", "created_at"),
-            ("shop_id", "id"),
+            ("status", "next_attempt_at"), ("status", "id"), ("recipient", "id"), ("template", "id"),
+            ("template", "created_at"), ("shop_id", "id"),
         )
         ordering = ("-id",)

@@ -8,7 +8,14 @@ from resolvers.pagination import Page, newest_first
 
 
 async def outbox_messages(
-    scope: ShopScope, status: OutboxStatus | None, first: int | None, after: str | None
+    scope: ShopScope,
+    status: OutboxStatus | None,
+    first: int | None,
+    after: str | None,
+    recipient: str | None = None,
+    template: str | None = None,
 ) -> Page[OutboxMessage]:
-    rows = OutboxMessage.all() if status is None else OutboxMessage.filter(status=status)
+    """The mail of the scope's shops, newest first, narrowed to every condition given."""
+    conditions = {"status": status, "recipient": recipient, "template": template}
+    rows = OutboxMessage.filter(**{name: value for name, value in conditions.items() if value is not None})
     return await newest_first(scope.applied(rows), first, after)

@@ -9,6 +9,7 @@ from strawberry.scalars import JSON
 
 from models import ActorKind
 from models import AuditEvent as AuditEventModel
+from resolvers.audit import ACTOR_KINDS
 from schema.enums import describe_enum
 from schema.nodes import Node, global_id
 
@@ -56,7 +57,7 @@ class AuditEvent(Node):
 
     @classmethod
     def from_model(cls, event: AuditEventModel) -> AuditEvent:
-        actor_type = {ActorKind.ADMIN: "AdminUser", ActorKind.CUSTOMER: "ShopUser"}
+        actor_type = {kind: type_name for type_name, kind in ACTOR_KINDS.items()}
         actor_id = (
             global_id(actor_type[event.actor_kind], event.actor_id)
             if event.actor_id is not None and event.actor_kind in actor_type

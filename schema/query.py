@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
 
 from auth.permissions import may, unrestricted
 from auth.roles import Capability
-from models import OutboxStatus, RegistrationStatus, ShopUserStatus
+from models import ActorKind, OutboxStatus, RegistrationStatus, ShopUserStatus
 from resolvers import audit, debtors, outbox, registration_fields, registrations, shop_users, shops
+from resolvers.audit import UNREADABLE_ID, AuditFilter
 from resolvers.debtors import MAX_SEARCH_LENGTH
 from schema.accounts import Viewer, viewer_type
 from schema.audit import AuditEvent
@@ -17,7 +19,7 @@ from schema.context import GatehouseInfo
 from schema.customers import Debtor, ShopUser
 from schema.errors import GRAPHQL_ERRORS, refusals_as_errors
 from schema.node_lookup import resolve_node
-from schema.nodes import Node
+from schema.nodes import Node, parse_global_id
 from schema.outbox import OutboxMessage
 from schema.pagination import After, Connection, First, connection
 from schema.registrations import RegistrationForm, RegistrationRequest
@@ -32,6 +34,20 @@ ShopHandle = Annotated[
         "caller's shops: a GraphQL error NOT_FOUND."
     ),
 ]
+
+
+WITH_OFFSET = ", given with its UTC offset (without one: a GraphQL error INVALID)"
+
+
+def only(description: str) -> object:
+    return strawberry.argument(description=f"Only {description}.")
+
+
+def key_of(value: str | None) -> tuple[str, int] | None:
+    """(type name, key) of a global id argument; UNREADABLE_ID for one that is not ours."""
+    if value is None:
+        return None
+    return parse_global_id(value) or UNREADABLE_ID
 
 
 def search_in(where: str) -> object:
@@ -169,20 +185,49 @@ class Query:
         permission_classes=may(Capability.READ_AUDIT),
         description="The audit log of staff actions and sign-ins, newest first (OWNER and "
         "AUDITOR). Staff of some shops read the events of those shops; events of no one shop "
-        "(staff sign-ins, debtor changes) only staff of every shop read.",
+        "(staff sign-ins, debtor changes) only staff of every shop read. Every filter given "
+        "must hold.",
     )
     @refusals_as_errors
     async def audit_events(
-        self, info: GatehouseInfo, first: First = None, after: After = None
+        self,
+        info: GatehouseInfo,
+        action: Annotated[str | None, only("events of this action, e.g. 'registration.approved'")] = None,
+        actor_kind: Annotated[ActorKind | None, only("events of this kind of actor")] = None,
+        actor_id: Annotated[
+            strawberry.ID | None,
+            only("events by this actor, the global id of an AdminUser or a ShopUser (deleted "
+                 "since or not); any other id: a GraphQL error INVALID"),
+        ] = None,
+        object_type: Annotated[
+            str | None, only("events on objects of this GraphQL type, e.g. 'RegistrationRequest'")
+        ] = None,
+        object_id: Annotated[
+            strawberry.ID | None,
+            only("events on this object, by global id (deleted since or not); a value that is "
+                 "no global id: a GraphQL error INVALID"),
+        ] = None,
+        since: Annotated[
+            datetime | None, only(f"events that occurred at or after this moment{WITH_OFFSET}")
+        ] = None,
+        until: Annotated[
+            datetime | None, only(f"events that occurred before this moment{WITH_OFFSET}")
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[AuditEvent]:
-        page = await audit.audit_events(info.context.caller.scope, first, after)
+        conditions = AuditFilter(
+            action=action, actor_kind=actor_kind, actor=key_of(actor_id),
+            object_type=object_type, object=key_of(object_id), since=since, until=until,
+        )
+        page = await audit.audit_events(info.context.caller.scope, first, after, conditions)
         return connection(page, AuditEvent.from_model)
 
     @strawberry.field(
         permission_classes=may(Capability.READ_MAIL),
         description="Mail queued, sent and failed, newest first (staff who may read mail: "
         "OWNER, MANAGER, SUPPORT, AUDITOR). Staff of some shops read the mail of those shops; "
-        "mail of no one shop only staff of every shop read.",
+        "mail of no one shop only staff of every shop read. Every filter given must hold.",
     )
     @refusals_as_errors
     async def outbox_messages(
@@ -191,10 +236,16 @@ class Query:
         status: Annotated[
             OutboxStatus | None, strawberry.argument(description="Only mail in this status.")
         ] = None,
+        recipient: Annotated[
+            str | None, only("mail to this address, exactly as written (case included)")
+        ] = None,
+        template: Annotated[str | None, only("mail of this template, e.g. 'invitation'")] = None,
         first: First = None,
         after: After = None,
     ) -> Connection[OutboxMessage]:
-        page = await outbox.outbox_messages(info.context.caller.scope, status, first, after)
+        page = await outbox.outbox_messages(
+            info.context.caller.scope, status, first, after, recipient, template
+        )
         return connection(page, OutboxMessage.from_model)
 
     staff = STAFF

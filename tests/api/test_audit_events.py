@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
-from models import ActorKind, AuditEvent
+from models import ActorKind, AuditEvent, StaffRole
 from schema.nodes import global_id
-from tests.api.sign_in import login, session_token, staff_token
-from tests.factories import make_customer, make_field, make_shop
-from tests.graphql_answers import refusal
+from tests.api.sign_in import admin_login, login, session_token, staff_token
+from tests.factories import make_admin, make_customer, make_field, make_shop
+from tests.graphql_answers import error_codes, refusal
 from tests.query_counter import count_queries
 
 AUDIT_EVENTS = """
@@ -259,3 +261,177 @@ async def test_registration_fields_of_10_shops_cost_as_many_statements_as_of_1(c
         assert {f["label"].split(" of ")[1] for f in shop["registrationFields"]} == {shop["handle"]}
     assert one_shop, "the counter saw no statements at all"
     assert len(ten_shops) == len(one_shop), (one_shop, ten_shops)
+
+
+# --- filters -------------------------------------------------------------------------------
+
+FILTERED_EVENTS = """
+query(
+  $action: String, $actorKind: ActorKind, $actorId: ID, $objectType: String, $objectId: ID,
+  $since: DateTime, $until: DateTime, $first: Int, $after: String
+) {
+  auditEvents(
+    action: $action, actorKind: $actorKind, actorId: $actorId, objectType: $objectType,
+    objectId: $objectId, since: $since, until: $until, first: $first, after: $after
+  ) {
+    edges { node { actorLabel } }
+    pageInfo { hasNextPage endCursor }
+    totalCount
+  }
+}"""
+NOON = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+async def log(label: str, **fields: Any) -> AuditEvent:
+    """An event labelled `label` (what the filtered lists are compared by): an admin's by default."""
+    defaults: dict[str, Any] = {
+        "actor_kind": ActorKind.ADMIN, "actor_id": 1, "action": "test.event",
+        "object_type": "Shop", "object_id": 1, "occurred_at": NOON,
+    }
+    event = await AuditEvent.create(actor_label=label, **{**defaults, **fields})
+    # auto_now_add stamps the clock's time: the test's moment is written over it.
+    await AuditEvent.filter(id=event.id).update(occurred_at=fields.get("occurred_at", NOON))
+    return event
+
+
+async def labels_of(client, token: str, **arguments: Any) -> list[str]:
+    body = await client.data(FILTERED_EVENTS, arguments, token=token)
+    page = body["auditEvents"]
+    labels = [edge["node"]["actorLabel"] for edge in page["edges"]]
+    assert page["totalCount"] == len(labels), "totalCount counts what the filter leaves"
+    return labels
+
+
+async def test_action_keeps_only_that_actions_events(client):
+    token = await staff_token_with_an_empty_log(client)
+    await log("approved", action="registration.approved")
+    await log("rejected", action="registration.rejected")
+    await log("approved again", action="registration.approved")
+
+    assert await labels_of(client, token, action="registration.approved") == ["approved again", "approved"]
+    assert await labels_of(client, token, action="registration.unknown") == []
+
+
+async def test_actor_kind_keeps_only_that_kind_of_actor(client):
+    token = await staff_token_with_an_empty_log(client)
+    await log("admin")
+    await log("system", actor_kind=ActorKind.SYSTEM, actor_id=None)
+    await log("anonymous", actor_kind=ActorKind.ANONYMOUS, actor_id=None)
+
+    assert await labels_of(client, token, actorKind="SYSTEM") == ["system"]
+    assert await labels_of(client, token, actorKind="ADMIN") == ["admin"]
+
+
+async def test_actor_id_names_an_admin_or_a_shop_user_apart_by_their_type(client):
+    token = await staff_token_with_an_empty_log(client)
+    await log("admin 7", actor_id=7)
+    await log("customer 7", actor_kind=ActorKind.CUSTOMER, actor_id=7)
+    await log("admin 8", actor_id=8)
+
+    assert await labels_of(client, token, actorId=global_id("AdminUser", 7)) == ["admin 7"]
+    assert await labels_of(client, token, actorId=global_id("ShopUser", 7)) == ["customer 7"]
+    # Both must hold: a ShopUser never acts as ADMIN.
+    assert await labels_of(client, token, actorId=global_id("ShopUser", 7), actorKind="ADMIN") == []
+
+
+async def test_object_type_and_object_id_keep_the_events_on_those_objects(client):
+    token = await staff_token_with_an_empty_log(client)
+    await log("shop 2", object_type="Shop", object_id=2)
+    await log("user 2", object_type="ShopUser", object_id=2)
+    await log("user 3", object_type="ShopUser", object_id=3)
+    await log("nothing", object_type=None, object_id=None)
+
+    assert await labels_of(client, token, objectType="ShopUser") == ["user 3", "user 2"]
+    assert await labels_of(client, token, objectId=global_id("ShopUser", 2)) == ["user 2"]
+    # An object deleted long ago (none of these rows exist) is still found by its id.
+    assert await labels_of(client, token, objectId=global_id("Shop", 2)) == ["shop 2"]
+    assert await labels_of(client, token, objectType="Shop", objectId=global_id("ShopUser", 2)) == []
+
+
+async def test_since_is_inclusive_and_until_exclusive(client):
+    token = await staff_token_with_an_empty_log(client)
+    for hours in range(4):
+        await log(f"at {12 + hours}", occurred_at=NOON + timedelta(hours=hours))
+    one, three = (NOON + timedelta(hours=h) for h in (1, 3))
+
+    assert await labels_of(client, token, since=one.isoformat()) == ["at 15", "at 14", "at 13"]
+    assert await labels_of(client, token, until=three.isoformat()) == ["at 14", "at 13", "at 12"]
+    assert await labels_of(client, token, since=one.isoformat(), until=three.isoformat()) == [
+        "at 14", "at 13"
+    ]
+    # The same moment written in another time zone.
+    amsterdam = one.astimezone(timezone(timedelta(hours=1))).isoformat()
+    assert await labels_of(client, token, since=amsterdam, until=three.isoformat()) == ["at 14", "at 13"]
+
+
+async def test_filters_combine_so_that_each_must_hold(client):
+    token = await staff_token_with_an_empty_log(client)
+    await log("match", action="shop_user.blocked", object_type="ShopUser", object_id=5, actor_id=2)
+    await log("other action", action="shop_user.unblocked", object_type="ShopUser", object_id=5, actor_id=2)
+    await log("other actor", action="shop_user.blocked", object_type="ShopUser", object_id=5, actor_id=3)
+    await log("too early", action="shop_user.blocked", object_type="ShopUser", object_id=5, actor_id=2,
+              occurred_at=NOON - timedelta(days=1))
+
+    assert await labels_of(
+        client, token, action="shop_user.blocked", actorKind="ADMIN", actorId=global_id("AdminUser", 2),
+        objectType="ShopUser", objectId=global_id("ShopUser", 5), since=NOON.isoformat(),
+    ) == ["match"]
+
+
+async def test_a_filtered_log_pages_newest_first_without_repeats(client):
+    token = await staff_token_with_an_empty_log(client)
+    for n in range(7):
+        await log(f"kept {n}", action="kept")
+        await log(f"left {n}", action="left")
+
+    first = (await client.data(FILTERED_EVENTS, {"action": "kept", "first": 4}, token=token))["auditEvents"]
+    after = first["pageInfo"]["endCursor"]
+    second = (await client.data(FILTERED_EVENTS, {"action": "kept", "first": 4, "after": after},
+                                token=token))["auditEvents"]
+
+    seen = [edge["node"]["actorLabel"] for page in (first, second) for edge in page["edges"]]
+    assert seen == [f"kept {n}" for n in reversed(range(7))]
+    assert (first["pageInfo"]["hasNextPage"], second["pageInfo"]["hasNextPage"]) == (True, False)
+    assert first["totalCount"] == second["totalCount"] == 7
+
+
+async def test_staff_of_one_shop_filter_only_their_shops_events(client):
+    flora, tulip = await make_shop("flora"), await make_shop("tulip")
+    await make_admin("flora@example.com", role=StaffRole.AUDITOR, shops=[flora])
+    payload = await admin_login(client, "flora@example.com")
+    token = payload["token"]
+    await AuditEvent.all().delete()
+    await log("flora's", action="shop.updated", object_id=flora.id, shop_id=flora.id)
+    await log("tulip's", action="shop.updated", object_id=tulip.id, shop_id=tulip.id)
+    await log("no shop's", action="shop.updated", object_id=tulip.id)
+
+    assert await labels_of(client, token, action="shop.updated") == ["flora's"]
+    assert await labels_of(client, token, objectId=global_id("Shop", tulip.id)) == []
+    assert await labels_of(client, token, objectType="Shop", actorKind="ADMIN") == ["flora's"]
+
+
+@pytest.mark.parametrize(("argument", "value"), [
+    ("actorId", "garbage"),
+    ("actorId", global_id("Shop", 1)),  # a shop never acts
+    ("objectId", "garbage"),
+    ("objectId", base64.b64encode(b"Shop:0").decode()),
+    ("since", "2026-12-01T12:00:00"),  # which moment depends on where it was written
+    ("until", "2026-12-01T12:00:00"),
+    ("since", "9999-12-31T23:00:00-02:00"),  # after the year 9999 in UTC
+])
+async def test_an_id_naming_no_possible_object_or_a_moment_without_offset_is_invalid(client, argument, value):
+    token = await staff_token_with_an_empty_log(client)
+
+    body = await client.execute(FILTERED_EVENTS, {argument: value}, token=token)
+
+    assert refusal(body) == "INVALID"
+    assert body["errors"][0]["extensions"]["field"] == [argument]
+
+
+async def test_an_unknown_actor_kind_is_refused_before_anything_is_read(client):
+    token = await staff_token_with_an_empty_log(client)
+
+    body = await client.execute(FILTERED_EVENTS, {"actorKind": "ROBOT"}, token=token)
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body.get("data") is None

@@ -7,12 +7,13 @@ full scan (`SCAN table`) and each sort it has to make (`USE TEMP B-TREE`).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from tortoise import Tortoise
 
-from models import OutboxMessage, OutboxStatus, Shop
+from models import ActorKind, AuditEvent, OutboxMessage, OutboxStatus, Shop
+from schema.nodes import global_id
 from server.database import connection_name
 from tests.api.sign_in import staff_token
 from tests.api.test_query_counts import SHOP_USERS_AROUND, make_shop_users
@@ -39,6 +40,22 @@ query($status: OutboxStatus, $after: String) {
 AUDIT_PAGE = """
 query($after: String) { auditEvents(first: 10, after: $after) { edges { cursor node { action } } } }
 """
+FILTERED_OUTBOX_PAGE = """
+query($recipient: String, $template: String, $after: String) {
+  outboxMessages(recipient: $recipient, template: $template, first: 10, after: $after) {
+    edges { cursor node { template } }
+  }
+}"""
+FILTERED_AUDIT_PAGE = """
+query(
+  $action: String, $actorKind: ActorKind, $actorId: ID, $objectType: String, $objectId: ID,
+  $since: DateTime, $until: DateTime, $after: String
+) {
+  auditEvents(
+    action: $action, actorKind: $actorKind, actorId: $actorId, objectType: $objectType,
+    objectId: $objectId, since: $since, until: $until, first: 10, after: $after
+  ) { edges { cursor node { action } } }
+}"""
 DEBTORS_PAGE = """
 query($after: String) {
   debtors(first: 10, after: $after) { edges { cursor node { number contacts { email } } } }
@@ -147,6 +164,64 @@ async def test_outbox_and_audit_pages_read_only_through_indexes(client, db, quer
     staff = await staff_token(client)
 
     statements = await statements_of_page(client, staff, query, variables)
+
+    assert whole_table_work(await plans_of(db, statements)) == {}
+
+
+LOG_START = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+async def make_a_varied_log(count: int) -> None:
+    """`count` events, one a minute, of a few actions, actors and objects each."""
+    await AuditEvent.bulk_create([
+        AuditEvent(
+            actor_kind=(ActorKind.ADMIN, ActorKind.CUSTOMER, ActorKind.SYSTEM)[n % 3],
+            actor_id=n % 5 if n % 3 != 2 else None, action=f"test.action_{n % 4}",
+            object_type=("Shop", "ShopUser")[n % 2], object_id=n % 7,
+            occurred_at=LOG_START + timedelta(minutes=n),
+        )
+        for n in range(count)
+    ])
+
+
+@pytest.mark.parametrize("variables", [
+    {"action": "test.action_1"},
+    {"action": "test.action_1", "after": "next"},
+    {"actorKind": "CUSTOMER"},
+    {"actorId": global_id("AdminUser", 3)},
+    {"actorId": global_id("ShopUser", 3), "after": "next"},
+    {"objectType": "ShopUser"},
+    {"objectId": global_id("Shop", 4)},
+    {"objectId": global_id("Shop", 4), "after": "next"},
+    {"action": "test.action_2", "objectType": "Shop", "since": LOG_START.isoformat()},
+], ids=str)
+async def test_each_filter_of_the_audit_log_reads_through_an_index(client, db, variables):
+    await make_a_varied_log(300)
+    staff = await staff_token(client)
+
+    statements = await statements_of_page(client, staff, FILTERED_AUDIT_PAGE, variables)
+
+    assert whole_table_work(await plans_of(db, statements)) == {}
+
+
+@pytest.mark.parametrize("variables", [
+    {"recipient": "r3@x.test"},
+    {"recipient": "r3@x.test", "after": "next"},
+    {"template": "invitation"},
+    {"template": "invitation", "after": "next"},
+    {"recipient": "r3@x.test", "template": "invitation"},
+], ids=str)
+async def test_each_filter_of_the_outbox_reads_through_an_index(client, db, variables):
+    await OutboxMessage.bulk_create([
+        OutboxMessage(
+            message_id=f"m{n}", recipient=f"r{n % 5}@x.test", template=("welcome", "invitation")[n % 2],
+            language="en", status=OutboxStatus.QUEUED, next_attempt_at=datetime.now(UTC),
+        )
+        for n in range(200)
+    ])
+    staff = await staff_token(client)
+
+    statements = await statements_of_page(client, staff, FILTERED_OUTBOX_PAGE, variables)
 
     assert whole_table_work(await plans_of(db, statements)) == {}
 
