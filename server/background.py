@@ -28,15 +28,26 @@ UNVERIFIED_PURGE_SECONDS = 600
 WEBHOOK_PURGE_SECONDS = 3600
 
 
-class WebhookPollUnusable(Exception):
-    """`serve` must not start with this GATEHOUSE_WEBHOOK_POLL_SECONDS; the message says why."""
+class PollUnusable(Exception):
+    """`serve` must not start with this GATEHOUSE_MAIL_POLL_SECONDS or
+    GATEHOUSE_WEBHOOK_POLL_SECONDS; the message says which and why."""
 
 
 def verify_webhook_poll(settings: Settings) -> None:
-    """Raises WebhookPollUnusable unless the webhook loop waits some time between its looks:
-    at 0 or less it would look without pause, a busy loop on one core and the database."""
-    if not settings.webhook_poll_seconds > 0:  # NaN too
-        raise WebhookPollUnusable("GATEHOUSE_WEBHOOK_POLL_SECONDS must be a number above 0.")
+    """Raises PollUnusable unless the webhook loop waits some time between its looks: at 0 or
+    less it would look without pause, a busy loop on one core and the database."""
+    _verify_poll("GATEHOUSE_WEBHOOK_POLL_SECONDS", settings.webhook_poll_seconds)
+
+
+def verify_poll_intervals(settings: Settings) -> None:
+    """The same for both loops `serve` runs: the mail's and the webhooks'."""
+    _verify_poll("GATEHOUSE_MAIL_POLL_SECONDS", settings.mail_poll_seconds)
+    verify_webhook_poll(settings)
+
+
+def _verify_poll(name: str, seconds: float) -> None:
+    if not seconds > 0:  # NaN too
+        raise PollUnusable(f"{name} must be a number above 0.")
 
 
 def mail_backend(settings: Settings) -> MailBackend:

@@ -20,7 +20,13 @@ from resolvers.registrations.verification import purge_unverified_requests
 from resolvers.reminders import send_reminder_digests
 from server import demo
 from server.app import build_runtime
-from server.background import WebhookPollUnusable, deliverer, verify_webhook_poll, webhook_deliverer
+from server.background import (
+    PollUnusable,
+    deliverer,
+    verify_poll_intervals,
+    verify_webhook_poll,
+    webhook_deliverer,
+)
 from server.change_listener import WORKER_PROCESSES
 from server.cors import CorsOriginsError, listed_origins
 from server.database import apply_migrations, database, empty_every_table
@@ -82,10 +88,10 @@ def serve(host: str, port: int, workers: int, with_demo: bool) -> None:
         verify_rate_limits(settings, workers)
         verify_staff_mfa(settings)
         verify_session_lifetimes(settings)
-        verify_webhook_poll(settings)
+        verify_poll_intervals(settings)
     except (
         CorsOriginsError, TrustedProxiesError, RateLimitsUnusable, StaffMfaUnusable,
-        SessionLifetimesUnusable, WebhookPollUnusable,
+        SessionLifetimesUnusable, PollUnusable,
     ) as error:
         raise click.ClickException(str(error)) from None
     if settings.database_url.startswith("sqlite"):
@@ -228,7 +234,7 @@ def deliver_webhooks(once: bool) -> None:
             verify_webhook_poll(settings)
     except InvalidSecretKey as error:
         raise click.ClickException(f"{error}.") from None
-    except WebhookPollUnusable as error:
+    except PollUnusable as error:
         raise click.ClickException(str(error)) from None
     if (webhooks := webhook_deliverer(runtime)) is None:
         raise click.ClickException(

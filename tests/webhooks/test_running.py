@@ -65,6 +65,17 @@ def test_a_webhook_poll_of_no_time_is_refused_at_start(tmp_path: Path, command, 
     assert result.output.strip() == "Error: GATEHOUSE_WEBHOOK_POLL_SECONDS must be a number above 0."
 
 
+@pytest.mark.parametrize("seconds", ["0", "-1", "nan"])
+def test_a_mail_poll_of_no_time_is_refused_at_start(tmp_path: Path, seconds):
+    result = run_gatehouse(
+        tmp_path / "gatehouse.sqlite3", "serve",
+        env={"GATEHOUSE_SECRET_KEY": TEST_SECRET_KEY, "GATEHOUSE_MAIL_POLL_SECONDS": seconds},
+    )
+
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == "Error: GATEHOUSE_MAIL_POLL_SECONDS must be a number above 0."
+
+
 def test_without_a_secret_key_there_is_no_webhook_loop(settings):
     assert webhook_deliverer(build_runtime(replace(settings, secret_key=None))) is None
 
