@@ -15,9 +15,9 @@ from typing import Any
 from starlette.websockets import WebSocket
 from strawberry.exceptions import ConnectionRejectionError
 
-from auth.tokens import bearer_credentials
+from auth.sessions import viewer_for_token
 from resolvers.runtime import Runtime
-from schema.context import Context, CookiePolicy, session_lookup
+from schema.context import Context, CookiePolicy
 
 
 def websocket_context(websocket: WebSocket, runtime: Runtime, cookie: CookiePolicy) -> Context:
@@ -37,7 +37,8 @@ def websocket_context(websocket: WebSocket, runtime: Runtime, cookie: CookiePoli
 def _token(context: Context, connection_params: Any) -> str | None:
     given = connection_params.get("authorization") if isinstance(connection_params, dict) else None
     if isinstance(given, str):
-        return bearer_credentials(given)
+        scheme, _, credentials = given.partition(" ")
+        return credentials.strip() or None if scheme.lower() == "bearer" else None
     return context.request.cookies.get(context.cookie.name)
 
 
@@ -45,7 +46,12 @@ async def sign_in_at_connect(context: Context, connection_params: Any) -> None:
     """Signs the connection in as the staff member its token names; ConnectionRejectionError
     (closed with 4403) for anyone else, or a session only allowed to enrol in MFA."""
     token = _token(context, connection_params)
-    viewer = (await session_lookup(context.runtime, token)).viewer
+    runtime = context.runtime
+    lookup = await viewer_for_token(
+        token, runtime.now(), runtime.sessions,
+        mfa_required=runtime.staff_mfa_required, cache=runtime.session_cache,
+    )
+    viewer = lookup.viewer
     if viewer is None or not viewer.is_staff or viewer.restriction is not None:
         raise ConnectionRejectionError()
     context.viewer = viewer
