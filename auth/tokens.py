@@ -12,3 +12,9 @@ def new_token() -> str:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def bearer_credentials(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` value; None for any other scheme or none."""
+    scheme, _, credentials = authorization.partition(" ")
+    return credentials.strip() or None if scheme.lower() == "bearer" else None

@@ -112,8 +112,8 @@ async def publish(event: WebhookEvent, request: RegistrationRequest) -> None:
     if event not in REGISTRATION_EVENTS:
         raise ValueError(f"{event.value} is no registration request's event")
     connection = RegistrationRequest._meta.db  # the current transaction's, when there is one
-    live = LiveEvent(event, request.id, request.shop_id)
     if connection.capabilities.dialect == "postgres":
-        await connection.execute_query("SELECT pg_notify($1, $2)", [LIVE_CHANNEL, live.payload()])
+        payload = LiveEvent(event, request.id, request.shop_id).payload()
+        await connection.execute_query("SELECT pg_notify($1, $2)", [LIVE_CHANNEL, payload])
         return
     LIVE.tell(LiveEvent(event, request.id, request.shop_id, told_before_commit=True))

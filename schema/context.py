@@ -10,10 +10,18 @@ from starlette.websockets import WebSocket
 from strawberry import Info
 
 from auth.scopes import EVERY_SHOP
-from auth.sessions import viewer_for_token
+from auth.sessions import SessionLookup, viewer_for_token
 from auth.viewer import Caller, Viewer
 from resolvers.loaders import Loaders
 from resolvers.runtime import Runtime
+
+
+async def session_lookup(runtime: Runtime, token: str | None, *, touch: bool = True) -> SessionLookup:
+    """Whom `token` signs in now, under the running server's session rules and cache."""
+    return await viewer_for_token(
+        token, runtime.now(), runtime.sessions,
+        mfa_required=runtime.staff_mfa_required, cache=runtime.session_cache, touch=touch,
+    )
 
 
 @dataclass(frozen=True)
@@ -61,11 +69,7 @@ class Context:
         the session: one left alone idles out however long a subscription watches."""
         if self.viewer is None or self.session_token is None:
             return False
-        runtime = self.runtime
-        lookup = await viewer_for_token(
-            self.session_token, runtime.now(), runtime.sessions,
-            mfa_required=runtime.staff_mfa_required, cache=runtime.session_cache, touch=False,
-        )
+        lookup = await session_lookup(self.runtime, self.session_token, touch=False)
         if lookup.viewer is None or lookup.viewer.session_id != self.viewer.session_id:
             self.viewer = None
             return False

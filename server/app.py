@@ -27,11 +27,12 @@ from auth.form_tokens import FormTokens
 from auth.passwords import PasswordHasher
 from auth.rate_limits import RateLimiter
 from auth.secret_box import SecretBox
-from auth.sessions import SessionLifetimes, SessionPolicy, viewer_for_token
+from auth.sessions import SessionLifetimes, SessionPolicy
+from auth.tokens import bearer_credentials
 from models.changes import FEED, collect_sent_notices
 from resolvers.runtime import Runtime
 from schema import schema
-from schema.context import Context, CookiePolicy
+from schema.context import Context, CookiePolicy, session_lookup
 from server import metrics
 from server.background import background_work
 from server.change_listener import hearing_changes
@@ -97,8 +98,7 @@ def build_runtime(settings: Settings) -> Runtime:
 
 
 def bearer_token(request: Request) -> str | None:
-    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
-    return credentials.strip() or None if scheme.lower() == "bearer" else None
+    return bearer_credentials(request.headers.get("authorization", ""))
 
 
 # The longest a change's answer waits for its notice to come back: far more than it takes, short
@@ -298,10 +298,7 @@ class GatehouseGraphQL(ObservedGraphQL):
             raise TypeError("An HTTP request is answered with an HTTP response.")
         token = bearer_token(request) or request.cookies.get(self.cookie.name)
         runtime = self.runtime
-        lookup = await viewer_for_token(
-            token, runtime.now(), runtime.sessions,
-            mfa_required=runtime.staff_mfa_required, cache=runtime.session_cache,
-        )
+        lookup = await session_lookup(runtime, token)
         context = Context(
             request=request,
             response=response,

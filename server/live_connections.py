@@ -15,9 +15,9 @@ from typing import Any
 from starlette.websockets import WebSocket
 from strawberry.exceptions import ConnectionRejectionError
 
-from auth.sessions import viewer_for_token
+from auth.tokens import bearer_credentials
 from resolvers.runtime import Runtime
-from schema.context import Context, CookiePolicy
+from schema.context import Context, CookiePolicy, session_lookup
 
 
 def websocket_context(websocket: WebSocket, runtime: Runtime, cookie: CookiePolicy) -> Context:
@@ -37,8 +37,7 @@ def websocket_context(websocket: WebSocket, runtime: Runtime, cookie: CookiePoli
 def _token(context: Context, connection_params: Any) -> str | None:
     given = connection_params.get("authorization") if isinstance(connection_params, dict) else None
     if isinstance(given, str):
-        scheme, _, credentials = given.partition(" ")
-        return credentials.strip() or None if scheme.lower() == "bearer" else None
+        return bearer_credentials(given)
     return context.request.cookies.get(context.cookie.name)
 
 
@@ -46,12 +45,7 @@ async def sign_in_at_connect(context: Context, connection_params: Any) -> None:
     """Signs the connection in as the staff member its token names; ConnectionRejectionError
     (closed with 4403) for anyone else, or a session only allowed to enrol in MFA."""
     token = _token(context, connection_params)
-    runtime = context.runtime
-    lookup = await viewer_for_token(
-        token, runtime.now(), runtime.sessions,
-        mfa_required=runtime.staff_mfa_required, cache=runtime.session_cache,
-    )
-    viewer = lookup.viewer
+    viewer = (await session_lookup(context.runtime, token)).viewer
     if viewer is None or not viewer.is_staff or viewer.restriction is not None:
         raise ConnectionRejectionError()
     context.viewer = viewer

@@ -42,6 +42,7 @@ from starlette.routing import Route
 from tortoise.functions import Count
 
 from auth.rate_limits import DEFAULT_LIMITS
+from auth.tokens import bearer_credentials
 from models import OutboxMessage, OutboxStatus
 from resolvers.events import SignInKind
 
@@ -188,8 +189,7 @@ async def outbox_metrics() -> bytes:
 
 
 def _presented_token(request: Request) -> str | None:
-    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
-    return credentials.strip() if scheme.lower() == "bearer" and credentials.strip() else None
+    return bearer_credentials(request.headers.get("authorization", ""))
 
 
 def metrics_routes(token: str | None) -> list[Route]:

@@ -8,8 +8,9 @@ delivery arrives at least once, and a receiver drops a repeat by its `webhook-id
 
 Claimed deliveries are sent concurrently, `concurrency` at most, each within `timeout`
 seconds, so a slow receiver takes one slot and holds back no other delivery. Every attempt
-reads its webhook afresh (its URL, its secrets mid-rotation) and checks the URL again; the
-transport checks the addresses it connects to (webhooks/transport.py).
+uses its webhook as its claim read it a moment before (its URL, its secrets mid-rotation) and
+checks the URL again; the transport checks the addresses it connects to
+(webhooks/transport.py).
 
 A failed attempt is retried after 30 s, 1, 2, 4 … minutes (doubling, at most 4 hours apart)
 until the delivery is a day old; the attempt that fails after that is its last (FAILED). A
