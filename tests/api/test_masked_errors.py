@@ -16,7 +16,7 @@ from tortoise.exceptions import OperationalError
 
 import resolvers.audit
 import resolvers.shops
-import server.app
+import schema.context
 from models import AuditEvent, RegistrationField, Shop
 from server.app import create_app
 from tests.api.sign_in import staff_token
@@ -184,7 +184,7 @@ async def test_unexpected_error_while_reading_the_session_is_masked_with_a_reque
     client, settings, monkeypatch, caplog
 ):
     token = await staff_token(client)
-    monkeypatch.setattr(server.app, "viewer_for_token", raising(RuntimeError(SECRET)))
+    monkeypatch.setattr(schema.context, "viewer_for_token", raising(RuntimeError(SECRET)))
     caplog.set_level(logging.ERROR, logger="gatehouse.errors")
     app = create_app(settings, manage_database=False)
     # Like a real server: the app's exception becomes a response, not a crash of the client.

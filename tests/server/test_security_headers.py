@@ -67,10 +67,10 @@ async def test_with_secure_cookies_answers_demand_https_from_now_on(db, settings
 
 
 async def test_an_internal_error_carries_them_too(db, settings, monkeypatch):
-    async def failing_viewer(*_: Any) -> None:
+    async def failing_viewer(*_: Any, **__: Any) -> None:
         raise RuntimeError("the session store broke")
 
-    monkeypatch.setattr("server.app.viewer_for_token", failing_viewer)
+    monkeypatch.setattr("schema.context.viewer_for_token", failing_viewer)
     async with http_client(create_app(settings, manage_database=False)) as http:
         response = await http.post("/graphql", json={"query": "{ __typename }"})
 
