@@ -6,7 +6,7 @@ in `resolvers/`.
 
 from __future__ import annotations
 
-from models.accounts import AdminUser, ShopUser, ShopUserStatus, StaffRole
+from models.accounts import AdminUser, CompanyRole, ShopUser, ShopUserStatus, StaffRole
 from models.audit import ActorKind, AuditEvent
 from models.debtors import ContactPerson, Debtor
 from models.outbox import OutboxMessage, OutboxStatus
@@ -37,6 +37,7 @@ __all__ = [
     "AdminUser",
     "ApprovalMode",
     "AuditEvent",
+    "CompanyRole",
     "ContactPerson",
     "Debtor",
     "MfaRecoveryCode",

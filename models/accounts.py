@@ -18,6 +18,14 @@ class ShopUserStatus(str, Enum):
     EXCLUDED = "EXCLUDED"
 
 
+class CompanyRole(str, Enum):
+    """What a shop user may do for its own company: a MEMBER orders, an ADMIN also gives and
+    takes away its colleagues' logins."""
+
+    MEMBER = "MEMBER"
+    ADMIN = "ADMIN"
+
+
 class StaffRole(str, Enum):
     """What a staff member may do; the table of each role's capabilities is in auth/roles.py."""
 
@@ -83,6 +91,7 @@ class ShopUser(Model):
     password_hash = fields.CharField(max_length=255, null=True)
     language = fields.CharField(max_length=8)
     may_be_excluded = fields.BooleanField(default=True)
+    company_role = fields.CharEnumField(CompanyRole, max_length=8, default=CompanyRole.MEMBER)
     excluded = fields.BooleanField(default=False)
     exclusion_reason: str | None = fields.TextField(null=True)
     excluded_since = fields.DatetimeField(null=True)

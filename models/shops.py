@@ -42,6 +42,9 @@ class Shop(Model):
     bot_protection = fields.BooleanField(default=True)
     # ISO 3166-1 alpha-2: phone numbers and VAT numbers without a country prefix are read as this.
     default_country = fields.CharField(max_length=2, null=True)
+    # Rejected requests older than this many days are deleted by the retention purge; 0: at its
+    # next run.
+    rejected_request_retention_days = fields.IntField(default=180)
     # Claimed with a conditional UPDATE so only one instance sends a day's digest.
     reminder_sent_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
