@@ -260,6 +260,9 @@ def _vat_number(text: str, context: _Context) -> str:
     return compact
 
 
+# The staff queue reads every shown request's VAT answer back through this to match debtors:
+# checksums of a page's numbers, page after page. The answer is a pure function of the text.
+@lru_cache(maxsize=4096)
 def compact_vat_number(text: str, country: str | None = None) -> str | None:
     """The VAT number without separators, with its country prefix, if its checksum holds.
 

@@ -30,6 +30,7 @@ from models import (
     Shop,
     ShopUser,
 )
+from resolvers.compiled_reads import rows_where_in
 from resolvers.matching import clues_of, matching_debtors
 from resolvers.shop_cache import ShopCache
 from resolvers.staff_loaders import shops_by_admin
@@ -47,9 +48,15 @@ def _unnarrowed(rows: QuerySet[M]) -> QuerySet[M]:
     return rows
 
 
+async def _where_in(model: type[M], column: str, keys: Sequence[int], narrowed: _Narrowing[M]) -> list[M]:
+    if narrowed is _unnarrowed:
+        return await rows_where_in(model, column, keys)
+    return await narrowed(model.filter(**{f"{column}__in": list(keys)}))
+
+
 def _by_id(model: type[M], narrowed: _Narrowing[M] = _unnarrowed) -> DataLoader[int, M | None]:
     async def load(ids: Sequence[int]) -> list[M | None]:
-        found = {row.pk: row for row in await narrowed(model.filter(id__in=list(ids)))}
+        found = {row.pk: row for row in await _where_in(model, "id", ids, narrowed)}
         return [found.get(key) for key in ids]
 
     return DataLoader(load_fn=load)
@@ -80,7 +87,7 @@ def _contacts_with_their_debtors(
     `debtors` for whoever asks next: a shop user's company costs one query, not two in a row."""
 
     async def load(ids: Sequence[int]) -> list[ContactPerson | None]:
-        found = {row.pk: row for row in await ContactPerson.filter(id__in=list(ids)).select_related("debtor")}
+        found = {row.pk: row for row in await rows_where_in(ContactPerson, "id", ids, related=("debtor",))}
         for contact in found.values():
             debtors.prime(contact.debtor_id, contact.debtor)
         return [found.get(key) for key in ids]
@@ -93,7 +100,7 @@ def _grouped_by(
 ) -> DataLoader[int, list[M]]:
     async def load(keys: Sequence[int]) -> list[list[M]]:
         groups: dict[int, list[M]] = defaultdict(list)
-        for row in await narrowed(model.filter(**{f"{foreign_key}__in": list(keys)})):
+        for row in await _where_in(model, foreign_key, keys, narrowed):
             groups[getattr(row, foreign_key)].append(row)
         return [groups.get(key, []) for key in keys]
 
@@ -127,6 +134,8 @@ class Loaders:
 
     def _in_scope(self, shop_field: str = "shop_id") -> _Narrowing[M]:
         scope = self.scope
+        if scope.is_every_shop:
+            return _unnarrowed
         return lambda rows: scope.applied(rows, shop_field)
 
     @cached_property

@@ -14,12 +14,14 @@ is cached by document too, so a cached document is neither measured nor validate
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.schema.schema import validate_document
 
 from schema.query_cost import refusal
 
@@ -44,23 +46,41 @@ class DepthAndAliasLimits(AddValidationRules):
         super().__init__(LIMIT_RULES)
 
 
+@dataclass(frozen=True)
+class _Document:
+    """A parsed document known by its text: graphql-core hashes a document by walking its
+    whole tree, on every lookup, where the text's hash is one pass over a string."""
+
+    text: str
+    node: DocumentNode = field(compare=False)
+
+
 @lru_cache(maxsize=CACHED_DOCUMENTS)
-def too_complex(document: DocumentNode) -> GraphQLError | None:
-    """The QUERY_TOO_COMPLEX refusal of `document`, or None; kept per document like its validation."""
-    return refusal(document, MAX_COMPARISONS)
+def verdict(
+    schema: GraphQLSchema, document: _Document, rules: tuple[type[ASTValidationRule], ...]
+) -> list[GraphQLError]:
+    """The errors of `document`: QUERY_TOO_COMPLEX alone, before any rule runs, or those of
+    validation; kept per document text like its parse."""
+    refused = refusal(document.node, MAX_COMPARISONS)
+    if refused is not None:
+        return [refused]
+    return validate_document(schema, document.node, rules)
 
 
 class CostCheckedValidationCache(ValidationCache):
-    """Strawberry's validation cache, that first refuses a document too costly to validate."""
+    """Strawberry's validation cache, keyed by the document's text, that first refuses a
+    document too costly to validate."""
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        refused = too_complex(context.graphql_document) if context.graphql_document else None
-        if refused is None:
+        if context.query is None or context.graphql_document is None:
             yield from super().on_validate()
             return
         # Set before validation would run: Strawberry then skips it, and answers these errors.
-        context.pre_execution_errors = [refused]
+        context.pre_execution_errors = verdict(
+            context.schema._schema, _Document(context.query, context.graphql_document),
+            tuple(context.validation_rules),
+        )
         yield
 
 

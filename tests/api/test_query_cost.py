@@ -17,7 +17,7 @@ import pytest
 
 from bench.api import CUSTOMER_VIEW, FORM, STAFF_PAGE
 from models import AuditEvent, Shop
-from schema.limits import MAX_COMPARISONS, MAX_TOKENS, too_complex
+from schema.limits import MAX_COMPARISONS, MAX_TOKENS, verdict
 from schema.query_cost import comparisons, refusal
 from tests.api.sign_in import staff_token
 from tests.factories import make_shop, pending_request
@@ -230,20 +230,20 @@ async def test_an_ordinary_staff_page_still_answers(client):
 async def test_the_verdict_on_a_document_is_kept_with_it(client):
     document = '{ registrationForm(shop: "no-such-shop-for-cost") { open } }'
     await client.execute(document)
-    hits = too_complex.cache_info().hits
+    hits = verdict.cache_info().hits
 
     await client.execute(document)
 
-    assert too_complex.cache_info().hits == hits + 1
+    assert verdict.cache_info().hits == hits + 1
 
 
 async def test_a_refused_document_sent_again_is_refused_from_the_cache(client):
     document = viewer_copies(300, random_alias())
     first = await client.execute(document)
-    hits = too_complex.cache_info().hits
+    hits = verdict.cache_info().hits
 
     second = await client.execute(document)
 
     assert second == first
     assert only_error(second)["extensions"]["code"] == TOO_COMPLEX
-    assert too_complex.cache_info().hits == hits + 1
+    assert verdict.cache_info().hits == hits + 1
