@@ -10,7 +10,8 @@ off unless GATEHOUSE_ACCESS_LOG asks for it: uvicorn's own in the text log, Gate
 uvicorn imports `served_app` in every worker process; it builds the application, then moves what
 start-up made (modules, the schema, the application) out of the collector's generations with
 `gc.freeze()`, so a collection under load no longer walks those long-lived objects, and makes
-the collector's young generation larger (`COLLECTOR_THRESHOLDS`).
+the collector's young generation larger (`COLLECTOR_THRESHOLDS`). Before building, it has freed
+blocks as large as an argon2id hash's returned to the system (server/memory.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from starlette.types import ASGIApp
 
 from server.log_format import JSON, logging_config
+from server.memory import large_blocks_returned
 from server.settings import Settings
 
 # The factory uvicorn imports in each worker (a string, so a worker process imports it afresh).
@@ -98,6 +100,7 @@ def served_app() -> ASGIApp:
     """The application of one worker process, its start-up objects frozen out of the collector."""
     from server.app import create_app
 
+    large_blocks_returned()
     app = create_app()
     frozen_start_up()
     return app
