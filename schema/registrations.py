@@ -110,14 +110,12 @@ class RegistrationForm:
     "editing or deleting the field later changes no answer given."
 )
 class RegistrationAnswer:
+    # What the labels are read from: only the fields asked for are worked out (a review page
+    # asks for 300 answers' key, label and value, never their every language).
+    model: strawberry.Private[RegistrationAnswerModel]
+    language: strawberry.Private[str]
+    shop_languages: strawberry.Private[list[str]]
     key: str = strawberry.field(description="The key of the question (RegistrationField.key).")
-    label: str = strawberry.field(
-        description="The question's label in the language asked (answers(language:)), else the "
-        "one the applicant read."
-    )
-    labels: list[LocalizedText] = strawberry.field(
-        description=f"The question's label in every language it had when answered: {IN_SHOP_ORDER}."
-    )
     type: RegistrationFieldType = strawberry.field(description="The question's type when answered.")
     value: str = strawberry.field(
         description="The answer, normalised for its type (E.164, a compact VAT number, an ISO "
@@ -127,10 +125,6 @@ class RegistrationAnswer:
         description="The chosen option values of a MULTI_CHOICE; for other types the one value "
         "(empty when an optional question was left out)."
     )
-    display_value: str = strawberry.field(
-        description="The answer as a person reads it in the language asked: chosen options' "
-        "labels, a country's name; for other types the value."
-    )
 
     @classmethod
     def from_model(
@@ -138,14 +132,34 @@ class RegistrationAnswer:
     ) -> RegistrationAnswer:
         """`answer` read in `language`, its labels in the order of `shop_languages`."""
         return cls(
+            model=answer,
+            language=language,
+            shop_languages=shop_languages,
             key=answer.key,
-            label=answer_label(answer, language),
-            labels=localized(answer.labels, shop_languages),
             type=answer.type,
             value=answer.value,
-            values=list(answer.values),
-            display_value=shown_answer(answer, language),
+            values=answer.values,
         )
+
+    @strawberry.field(
+        description="The question's label in the language asked (answers(language:)), else the "
+        "one the applicant read."
+    )
+    def label(self) -> str:
+        return answer_label(self.model, self.language)
+
+    @strawberry.field(
+        description=f"The question's label in every language it had when answered: {IN_SHOP_ORDER}."
+    )
+    def labels(self) -> list[LocalizedText]:
+        return localized(self.model.labels, self.shop_languages)
+
+    @strawberry.field(
+        description="The answer as a person reads it in the language asked: chosen options' "
+        "labels, a country's name; for other types the value."
+    )
+    def display_value(self) -> str:
+        return shown_answer(self.model, self.language)
 
 
 @strawberry.type(description="A self-registration with a shop, and what staff decided (staff only).")
