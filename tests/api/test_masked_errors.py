@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import httpx
 import pytest
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import OperationalError
 
 import resolvers.audit
@@ -109,10 +110,16 @@ async def test_database_failure_in_a_nested_field_is_masked_at_its_path(client, 
     await make_shop("flora")
     token = await staff_token(client)
 
-    def broken_filter(*args: object, **kwargs: object) -> object:
-        raise OperationalError(f"connection lost during {SECRET}")
+    # The connection fails every read of the registration fields, as a database that went away.
+    client_class = type(RegistrationField._meta.db)
+    reads = client_class.execute_query
 
-    monkeypatch.setattr(RegistrationField, "filter", broken_filter)
+    async def failing_reads(self: BaseDBAsyncClient, query: str, values: list | None = None) -> object:
+        if '"registration_field"' in query:
+            raise OperationalError(f"connection lost during {SECRET}")
+        return await reads(self, query, values)
+
+    monkeypatch.setattr(client_class, "execute_query", failing_reads)
 
     response = await client.post(SHOPS_WITH_FIELDS, token=token)
 
