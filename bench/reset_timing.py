@@ -16,25 +16,22 @@ timed is the request alone.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import concurrent.futures
 import random
 import statistics
 import tempfile
 import time
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import httpx
 
+from bench.engines import on_each_engine
 from bench.seed import Size, seed_accounts
 from server.app import create_app
 from server.database import apply_migrations, database
 from server.settings import Settings
-from tests.pg_cluster import PostgresCluster, find_bindir
 from tests.query_counter import count_queries
 
 REQUEST_RESET = """mutation($shop: String!, $email: String!) {
@@ -122,25 +119,10 @@ async def bench_engine(label: str, url: str, rounds: int, warm_up: int) -> None:
         print(f"  {'':28}unknown {len(unknown)} {' '.join(unknown)}")
 
 
-def in_fresh_loop(coroutine: Coroutine[Any, Any, None]) -> None:
-    """Each engine on its own loop and thread: Tortoise keeps its connections in context."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
-
-
 def run(rounds: int, warm_up: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="gatehouse-reset-bench-"))
     print("requestPasswordReset, a known email (a user with a password) against an unknown one")
-    in_fresh_loop(bench_engine("SQLite", f"sqlite://{folder / 'reset.sqlite3'}", rounds, warm_up))
-    bindir = find_bindir()
-    if bindir is None:
-        print("\nPostgreSQL: SKIPPED, no binaries found (apt-get install -y postgresql).")
-        return
-    cluster = PostgresCluster.start(bindir)
-    try:
-        in_fresh_loop(bench_engine("PostgreSQL", cluster.url, rounds, warm_up))
-    finally:
-        cluster.stop()
+    on_each_engine(folder, lambda engine, url: bench_engine(engine, url, rounds, warm_up))
 
 
 def main(argv: list[str] | None = None) -> None:
