@@ -40,7 +40,8 @@ _DESCRIPTIONS = {
     ),
     GraphQLErrorCode.FORBIDDEN: (
         "Signed in, but the caller's role may not use the field: a customer calling a "
-        "staff-only query or mutation."
+        "staff-only query or mutation; staff or a MEMBER calling what only a company admin "
+        "may (colleagues, inviteColleague, removeColleague)."
     ),
     GraphQLErrorCode.PASSWORD_CHANGE_REQUIRED: (
         "A shop user whose password was chosen by staff (mustChangePassword) asked for "

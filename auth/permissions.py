@@ -17,7 +17,7 @@ from auth.roles import Capability
 from auth.scopes import ShopScope
 from auth.sessions import manages_colleague, may_manage_sessions_of
 from auth.viewer import Restriction
-from models import AdminUser
+from models import AdminUser, CompanyRole
 
 if TYPE_CHECKING:
     from strawberry.types import Info
@@ -110,6 +110,46 @@ OWN_OR_CAPABLE: dict[Capability, type[OwnOrCapable]] = {
 }
 
 
+class IsCompanyAdmin(BasePermission):
+    """A shop user whose companyRole is ADMIN (rule 16 of docs/api.md): it manages its own
+    company's logins in its shop. Staff and MEMBERs hear FORBIDDEN; an excluded company admin
+    never gets here, since it has no session."""
+
+    message = (
+        "Only a company admin (a shop user whose companyRole is ADMIN) may do this; the shop's "
+        "staff give that role."
+    )
+    error_extensions = {"code": GraphQLErrorCode.FORBIDDEN}  # noqa: RUF012 (never changed)
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        viewer = _viewer(info)
+        return (
+            viewer is not None
+            and viewer.shop_user is not None
+            and viewer.shop_user.company_role == CompanyRole.ADMIN
+        )
+
+
+class SeesColleagues(IsCompanyAdmin):
+    """On a ShopUser's `colleagues` (its `source.model`): that shop user itself, signed in, and
+    a company admin. A MEMBER is told so rather than given an empty list, which would hide that
+    staff have not given it the role."""
+
+    message = (
+        "Only a company admin reads its colleagues, on its own viewer; the shop's staff give that "
+        "role (companyRole ADMIN)."
+    )
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        viewer = _viewer(info)
+        return (
+            super().has_permission(source, info, **kwargs)
+            and viewer is not None
+            and viewer.shop_user is not None
+            and viewer.shop_user.id == source.model.id
+        )
+
+
 class ActsInEveryShop(BasePermission):
     """Staff of every shop: what belongs to no shop yet (a new shop) is theirs to make."""
 
@@ -180,6 +220,11 @@ def may(capability: Capability) -> list[type[BasePermission]]:
 def reaching(capability: Capability) -> list[type[BasePermission]]:
     """What a nested field reaching another kind of object lists (see OwnOrCapable)."""
     return [OWN_OR_CAPABLE[capability]]
+
+
+def company_admin() -> list[type[BasePermission]]:
+    """A company admin's own fields: signed in, unrestricted, a shop user whose role is ADMIN."""
+    return [*signed_in(), IsCompanyAdmin]
 
 
 def staff_only() -> list[type[BasePermission]]:

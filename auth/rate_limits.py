@@ -44,6 +44,8 @@ DEFAULT_LIMITS: Mapping[str, str] = {
     "requestAdminPasswordReset": "5/hour",
     "acceptInvitation": "20/hour",
     "resetPassword": "20/hour",
+    # Each invitation mails an address the company admin typed: per company admin (rule 16).
+    "inviteColleague": "20/hour",
     REQUEST: "600/minute",
 }
 

@@ -259,11 +259,3 @@ async def end_sessions_of(
 
 def account_kind(account: AdminUser | ShopUser) -> Changed:
     return Changed.ADMIN if isinstance(account, AdminUser) else Changed.SHOP_USER
-
-
-async def purge_ended_sessions(now: datetime, policy: SessionPolicy) -> int:
-    """Deletes the sessions past their absolute or idle end; returns how many.
-
-    One DELETE: several instances purging at once each delete what is still there.
-    """
-    return await Session.filter(policy.ended(now)).delete()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import api, import_debtors, query_cost, reset_timing, webhooks
+from bench import api, import_debtors, merge_debtors, query_cost, read_costs, reset_timing, webhooks
 
 
 def main() -> None:
@@ -13,9 +13,13 @@ def main() -> None:
     print()
     import_debtors.main([])
     print()
+    merge_debtors.main(quick)
+    print()
     reset_timing.main(quick)
     print()
     query_cost.main(quick)
+    print()
+    read_costs.main(quick)
     print()
     webhooks.main(quick)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from models.accounts import AdminUser, CompanyRole, ShopUser, ShopUserStatus, StaffRole
 from models.audit import ActorKind, AuditEvent
-from models.debtors import ContactPerson, Debtor
+from models.debtors import ContactPerson, Debtor, MergedDebtor
 from models.outbox import OutboxMessage, OutboxStatus
 from models.registrations import (
     RegistrationAnswer,
@@ -40,6 +40,7 @@ __all__ = [
     "CompanyRole",
     "ContactPerson",
     "Debtor",
+    "MergedDebtor",
     "MfaRecoveryCode",
     "OneTimeToken",
     "OutboxMessage",

@@ -15,7 +15,8 @@ class ActorKind(str, Enum):
 
 
 class AuditEvent(Model):
-    """Who did what to which object, when and from where. Never updated, never deleted."""
+    """Who did what to which object, when and from where. Never deleted; updated only by the
+    erasure of a person's data, which puts a pseudonym where their address was."""
 
     id = fields.IntField(primary_key=True)
     occurred_at = fields.DatetimeField(auto_now_add=True, db_index=True)

@@ -33,6 +33,7 @@ class Debtor(Model):
     updated_at = fields.DatetimeField(auto_now=True)
 
     contacts: fields.ReverseRelation[ContactPerson]
+    merged: fields.ReverseRelation[MergedDebtor]
 
     class Meta:
         table = "debtor"
@@ -81,3 +82,31 @@ class ContactPerson(Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class MergedDebtor(Model):
+    """A debtor that was merged into another (mergeDebtors, rule 15 of docs/api.md): the clues
+    it was known by, kept so that a registration naming it still matches the debtor it became.
+
+    The values are the merged debtor's own as they were when it went; its contact persons moved
+    to the target and match through it. When the target is itself merged later, its records move
+    on with it.
+    """
+
+    id = fields.IntField(primary_key=True)
+    debtor: fields.ForeignKeyRelation[Debtor] = fields.ForeignKeyField(
+        "models.Debtor", related_name="merged", on_delete=fields.CASCADE, db_index=True
+    )
+    debtor_id: int
+    # Not unique: a number merged away may be given to a new debtor, and that one merged too.
+    number = fields.CharField(max_length=32)
+    # Indexed as on Debtor: matching looks each clue up (resolvers/matching.py).
+    name_key = fields.CharField(max_length=600, db_index=True)
+    vat_number = fields.CharField(max_length=32, null=True, db_index=True)
+    email = fields.CharField(max_length=254, null=True, db_index=True)
+    merged_at = fields.DatetimeField()
+
+    class Meta:
+        table = "merged_debtor"
+        # No default order: matching reads it through several indexes at once (MULTI-INDEX OR),
+        # which any ORDER BY would make SQLite sort afterwards.

@@ -152,6 +152,13 @@ async def find_debtor(pk: int | None) -> Debtor | None:
     return await Debtor.get_or_none(id=pk) if pk is not None else None
 
 
+async def _locked_debtor(pk: int | None) -> Debtor | None:
+    """The debtor, locked until the transaction ends (call in one). A change waits for a merge
+    that holds it (resolvers/debtor_merge.py), then reads it as the merge left it, or finds it
+    gone; SQLite has one writer at a time anyway."""
+    return await Debtor.filter(id=pk).select_for_update().first() if pk is not None else None
+
+
 async def update_debtor(runtime: Runtime, caller: Caller, pk: int | None, values: dict[str, Any]) -> Debtor:
     problems = Problems()
     clean = validated_debtor(problems, values)
@@ -159,7 +166,7 @@ async def update_debtor(runtime: Runtime, caller: Caller, pk: int | None, values
         problems.invalid("A debtor keeps a number.", "number")
     try:
         async with in_transaction():
-            debtor = await find_debtor(pk)
+            debtor = await _locked_debtor(pk)
             if debtor is None:
                 problems.add(ErrorCode.NOT_FOUND, "No such debtor.", "id")
                 raise problems.error()
@@ -171,7 +178,8 @@ async def update_debtor(runtime: Runtime, caller: Caller, pk: int | None, values
             problems.raise_if_any()
             changes_something = any(getattr(debtor, name) != value for name, value in clean.items())
             debtor.update_from_dict(clean)
-            await debtor.save()
+            # Only what the call names: nothing else is written back as it was read.
+            await debtor.save(update_fields=[*clean, "updated_at"])
             await audit.record(
                 caller, "debtor.updated", debtor,
                 changed=sorted(check.camel_case(name) for name in clean),
@@ -189,7 +197,9 @@ async def create_contact_person(
     problems = Problems()
     clean = validated_contact(problems, values)
     async with in_transaction():
-        debtor = await find_debtor(debtor_pk)
+        # Locked, so that a merge taking the debtor away is waited for and the debtor found gone,
+        # instead of the new contact failing on its foreign key.
+        debtor = await _locked_debtor(debtor_pk)
         if debtor is None:
             problems.add(ErrorCode.NOT_FOUND, "No such debtor.", "debtorId")
             raise problems.error()
@@ -207,13 +217,15 @@ async def update_contact_person(caller: Caller, pk: int | None, values: dict[str
     problems = Problems()
     clean = validated_contact(problems, values)
     async with in_transaction():
-        contact = await find_contact_person(pk)
+        # Locked, and only the fields named written: a merge that moves the contact to another
+        # debtor, or folds it into another contact, is waited for rather than undone.
+        contact = await ContactPerson.filter(id=pk).select_for_update().first() if pk is not None else None
         if contact is None:
             problems.add(ErrorCode.NOT_FOUND, "No such contact person.", "id")
             raise problems.error()
         problems.raise_if_any()
         contact.update_from_dict(clean)
-        await contact.save()
+        await contact.save(update_fields=[*clean, "updated_at"])
         await audit.record(
             caller, "contact_person.updated", contact,
             changed=sorted(check.camel_case(name) for name in clean),

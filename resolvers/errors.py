@@ -35,6 +35,10 @@ class ErrorCode(str, Enum):
     # Staff management: the last owner of every shop stays, and no one grants beyond their own shops.
     LAST_OWNER = "LAST_OWNER"
     OUTSIDE_OWN_SHOPS = "OUTSIDE_OWN_SHOPS"
+    # Personal data: a server without the key that pseudonymises erased addresses.
+    PERSONAL_DATA_UNAVAILABLE = "PERSONAL_DATA_UNAVAILABLE"
+    # Merging debtors: the debtor that remains is not among those merged into it.
+    TARGET_AMONG_SOURCES = "TARGET_AMONG_SOURCES"
     # Webhooks: a server that cannot keep their signing secrets.
     WEBHOOKS_UNAVAILABLE = "WEBHOOKS_UNAVAILABLE"
 

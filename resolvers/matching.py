@@ -4,17 +4,20 @@ A registration matches a debtor that has a contact person with the same email, t
 email itself, the same VAT number (the answer to a VAT_NUMBER field, or to a field keyed
 `vat_number`, compared in compact form), or the same name as the company given (ignoring
 case and runs of blanks). The strongest clue comes first: approval links to the first match.
+
+A debtor merged into another (rule 15) is matched by what it was known by too: a clue that
+named it names the debtor it became (models.debtors.MergedDebtor).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tortoise.expressions import Q
 
-from models import ContactPerson, Debtor, RegistrationAnswer, RegistrationRequest
+from models import ContactPerson, Debtor, MergedDebtor, RegistrationAnswer, RegistrationRequest
 from models.field_types import RegistrationFieldType
 from models.normalise import name_key
 from resolvers.answer_types import compact_vat_number
@@ -43,16 +46,11 @@ def clues_of(request: RegistrationRequest, answers: Sequence[RegistrationAnswer]
 
 
 async def matching_debtors(clues: Sequence[Clues]) -> list[list[Debtor]]:
-    """For each set of clues, the debtors it matches, strongest clue first; two queries in all."""
-    emails = sorted({c.email for c in clues})
-    if not emails:
-        return [[] for _ in clues]
-    contacts = await ContactPerson.filter(email__in=emails).only("id", "debtor_id", "email")
-    debtor_ids_by_email: dict[str | None, list[int]] = defaultdict(list)
-    for contact in contacts:
-        debtor_ids_by_email[contact.email].append(contact.debtor_id)
-
-    candidates = await Debtor.filter(_any_clue(clues, {c.debtor_id for c in contacts})).order_by("id")
+    """For each set of clues, the debtors it matches, strongest clue first; three queries in all."""
+    if not clues:
+        return []
+    known = await _known_elsewhere(clues)
+    candidates = await Debtor.filter(_any_clue(clues, known.debtor_ids())).order_by("id")
     by_id = {debtor.id: debtor for debtor in candidates}
     by_email: dict[str | None, list[Debtor]] = defaultdict(list)
     by_vat: dict[str | None, list[Debtor]] = defaultdict(list)
@@ -62,22 +60,68 @@ async def matching_debtors(clues: Sequence[Clues]) -> list[list[Debtor]]:
         by_vat[debtor.vat_number].append(debtor)
         by_name[debtor.name_key].append(debtor)
 
+    def through(ids: list[int]) -> list[Debtor]:
+        return [by_id[i] for i in ids if i in by_id]
+
     matches: list[list[Debtor]] = []
     for clue in clues:
-        found = [by_id[i] for i in debtor_ids_by_email[clue.email] if i in by_id]
-        found += by_email[clue.email]
-        found += by_vat[clue.vat_number] if clue.vat_number else []
-        found += by_name[clue.company_key] if clue.company_key else []
+        found = through(known.by_contact_email[clue.email])
+        found += by_email[clue.email] + through(known.by_merged_email[clue.email])
+        if clue.vat_number:
+            found += by_vat[clue.vat_number] + through(known.by_merged_vat[clue.vat_number])
+        if clue.company_key:
+            found += by_name[clue.company_key] + through(known.by_merged_name[clue.company_key])
         matches.append(list({debtor.id: debtor for debtor in found}.values()))
     return matches
 
 
-def _any_clue(clues: Sequence[Clues], contact_debtor_ids: set[int]) -> Q:
+@dataclass
+class _Known:
+    """The debtors that the clues name through rows other than the debtors' own: their contact
+    persons' emails, and the clues of the debtors merged into them; each as clue -> debtor ids."""
+
+    by_contact_email: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_merged_email: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_merged_vat: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_merged_name: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def debtor_ids(self) -> set[int]:
+        maps = (self.by_contact_email, self.by_merged_email, self.by_merged_vat, self.by_merged_name)
+        return {pk for found in maps for ids in found.values() for pk in ids}
+
+
+async def _known_elsewhere(clues: Sequence[Clues]) -> _Known:
+    """The contact persons of the clues' emails and the merged debtors of any clue: one
+    statement each, every term of it on an index."""
+    emails = sorted({c.email for c in clues})
+    merged_match = Q(email__in=emails)
+    vats = sorted({c.vat_number for c in clues if c.vat_number})
+    if vats:
+        merged_match |= Q(vat_number__in=vats)
+    companies = sorted({c.company_key for c in clues if c.company_key})
+    if companies:
+        merged_match |= Q(name_key__in=companies)
+    known = _Known()
+    # In the order of the email index, so that SQLite sorts nothing.
+    contacts = ContactPerson.filter(email__in=emails).order_by("email").values_list("debtor_id", "email")
+    for debtor_id, email in await contacts:
+        known.by_contact_email[email].append(debtor_id)
+    merged = MergedDebtor.filter(merged_match).values_list("debtor_id", "email", "vat_number", "name_key")
+    for debtor_id, email, vat_number, company_key in await merged:
+        if email is not None:
+            known.by_merged_email[email].append(debtor_id)
+        if vat_number is not None:
+            known.by_merged_vat[vat_number].append(debtor_id)
+        known.by_merged_name[company_key].append(debtor_id)
+    return known
+
+
+def _any_clue(clues: Sequence[Clues], known_debtor_ids: set[int]) -> Q:
     """Debtors matching any clue. Only non-empty terms, so each can use its index (an empty
     IN compiles to `1=0`, and `1=0 OR …` makes SQLite scan the whole table)."""
     wanted = Q(email__in=sorted({c.email for c in clues}))
-    if contact_debtor_ids:
-        wanted |= Q(id__in=sorted(contact_debtor_ids))
+    if known_debtor_ids:
+        wanted |= Q(id__in=sorted(known_debtor_ids))
     vats = sorted({c.vat_number for c in clues if c.vat_number})
     if vats:
         wanted |= Q(vat_number__in=vats)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from tortoise.expressions import Q
@@ -73,15 +74,26 @@ async def send_reminder_digests(runtime: Runtime) -> list[str]:
     return digested
 
 
-async def strike_from_digests(request: RegistrationRequest) -> None:
-    """Rule 6 of docs/api.md for digests: a deleted request leaves the digests that listed it (sent or not);
-    a digest that listed nothing else goes."""
-    digests = OutboxMessage.filter(
-        template=MailTemplate.STAFF_REMINDER_DIGEST, created_at__gte=request.submitted_at
+async def strike_from_digests(requests: Sequence[RegistrationRequest]) -> None:
+    """Rule 6 of docs/api.md for digests: deleted requests leave the digests that listed them
+    (sent or not); a digest that listed nothing else goes."""
+    if not requests:
+        return
+    ids = {request.id for request in requests}
+    # A digest lists requests pending when it was written, so only those written since the
+    # oldest of these came in can list one; an emptied body (the retention purge) lists none.
+    digests = (
+        OutboxMessage.filter(
+            template=MailTemplate.STAFF_REMINDER_DIGEST,
+            created_at__gte=min(request.submitted_at for request in requests),
+        )
+        .exclude(context={})
+        .order_by("id")
+        .select_for_update()  # two deletions must not undo each other's striking
     )
-    for digest in await digests.select_for_update():  # two deletions must not undo each other
+    for digest in await digests:
         listed = digest.context.get("requests", [])
-        kept = [entry for entry in listed if entry.get("id") != request.id]
+        kept = [entry for entry in listed if entry.get("id") not in ids]
         if len(kept) == len(listed):
             continue
         if kept:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from auth.form_tokens import FormTokens
 from auth.passwords import PasswordHasher
+from auth.pseudonyms import Pseudonyms
 from auth.rate_limits import RateLimiter
 from auth.secret_box import SecretBox
 from auth.session_cache import SessionCache
@@ -33,6 +34,9 @@ class Runtime:
     # Signs registrationForm's formToken; None when GATEHOUSE_SECRET_KEY is unset (then no shop's
     # bot protection can be enforced, and `serve` says so at start).
     form_tokens: FormTokens | None = None
+    # Pseudonymises erased persons' addresses in the audit log; None when GATEHOUSE_SECRET_KEY is
+    # unset (then erasePersonalData refuses with PERSONAL_DATA_UNAVAILABLE).
+    pseudonyms: Pseudonyms | None = None
     invitation_lifetime: timedelta = timedelta(days=7)
     password_reset_lifetime: timedelta = timedelta(hours=1)
     public_url: str = "http://127.0.0.1:8000"

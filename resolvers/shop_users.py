@@ -1,9 +1,12 @@
-"""Shop users made and managed by staff: creation, invitations, exclusion (rules 9 and 10 of docs/api.md)."""
+"""Shop users made and managed by staff: creation, changes, invitations, exclusion (rules 9, 10
+and 16 of docs/api.md)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, Subquery
@@ -40,17 +43,26 @@ class NewShopUser:
     may_be_excluded: bool = True
 
 
-def _username(problems: Problems, username: str) -> str:
+def check_username(problems: Problems, username: str, field: str = "username") -> str:
+    """A username's rules, wherever one is chosen (staff, or a company admin's invitation)."""
     if not username:
-        problems.add(ErrorCode.FIELD_REQUIRED, "This field is required.", "username")
+        problems.add(ErrorCode.FIELD_REQUIRED, "This field is required.", field)
     # The key is compared too: case folding can lengthen a name ("ß" becomes "ss").
     elif not check.fits_column(ShopUser, "username", username) or not check.fits_column(
         ShopUser, "username_key", username_key(username)
     ):
-        problems.invalid("Use at most 150 characters.", "username")
+        problems.invalid("Use at most 150 characters.", field)
     elif any(char.isspace() or not char.isprintable() for char in username):
-        problems.invalid("A username has no spaces.", "username")
+        problems.invalid("A username has no spaces.", field)
     return username
+
+
+async def username_taken(shop_id: int, username: str, *, other_than: int | None = None) -> bool:
+    """Whether a user of the shop (but `other_than`) has this username, ignoring case."""
+    taken = ShopUser.filter(shop_id=shop_id, username_key=username_key(username))
+    if other_than is not None:
+        taken = taken.exclude(id=other_than)
+    return await taken.exists()
 
 
 def _password_choice(problems: Problems, new: NewShopUser) -> bool:
@@ -76,14 +88,10 @@ async def _check(
         problems.add(ErrorCode.CONTACT_NOT_FOUND, "No such contact person.", "contactPersonId")
     if shop is None:
         problems.add(ErrorCode.NOT_FOUND, "No such shop.", "shop")
-    _username(problems, new.username)
+    check_username(problems, new.username)
     if shop is not None:
         offered_language(problems, shop, new.language)
-    if (
-        shop is not None
-        and not problems.has("username")
-        and await ShopUser.filter(shop_id=shop.id, username_key=username_key(new.username)).exists()
-    ):
+    if shop is not None and not problems.has("username") and await username_taken(shop.id, new.username):
         problems.add(ErrorCode.USERNAME_TAKEN, USERNAME_TAKEN, "username")
     if (
         shop is not None
@@ -130,27 +138,42 @@ async def create_shop_user(
     password_hash = None if new.send_invitation else await runtime.passwords.hash(new.password or "")
     try:
         async with in_transaction():
-            shop_user = await ShopUser.create(
-                shop=shop,
-                contact=contact,
-                username=new.username,
-                language=new.language,
-                password_hash=password_hash,
-                may_be_excluded=new.may_be_excluded,
-                # A password staff typed is known to two people: the customer replaces it.
-                must_change_password=password_hash is not None,
-            )
-            if new.send_invitation:
-                await send_invitation(runtime, shop_user, shop, contact)
-            await audit.record(
-                caller, "shop_user.created", shop_user,
-                shop=shop.handle, invited=new.send_invitation,
-            )
-            await webhook_events.shop_user_event(
-                runtime, WebhookEvent.SHOP_USER_CREATED, shop_user, contact=contact
-            )
+            shop_user = await insert_shop_user(runtime, caller, shop, contact, new, password_hash)
     except IntegrityError:
         raise await _lost_race(shop, contact, new.username) from None
+    return shop_user
+
+
+async def insert_shop_user(
+    runtime: Runtime,
+    caller: Caller,
+    shop: Shop,
+    contact: ContactPerson,
+    new: NewShopUser,
+    password_hash: str | None,
+    **audited: Any,
+) -> ShopUser:
+    """Stores a checked `new` user, mails its invitation if asked, audits `shop_user.created`
+    (with `audited` among the details) and writes SHOP_USER_CREATED: what every way of making
+    a login by hand does. Call inside the use case's transaction; raises IntegrityError when
+    another request made the same user first."""
+    shop_user = await ShopUser.create(
+        shop=shop,
+        contact=contact,
+        username=new.username,
+        language=new.language,
+        password_hash=password_hash,
+        may_be_excluded=new.may_be_excluded,
+        # A password staff typed is known to two people: the customer replaces it.
+        must_change_password=password_hash is not None,
+    )
+    if new.send_invitation:
+        await send_invitation(runtime, shop_user, shop, contact)
+    await audit.record(
+        caller, "shop_user.created", shop_user,
+        shop=shop.handle, invited=new.send_invitation, **audited,
+    )
+    await webhook_events.shop_user_event(runtime, WebhookEvent.SHOP_USER_CREATED, shop_user, contact=contact)
     return shop_user
 
 
@@ -185,7 +208,9 @@ async def users_with_email(shop_id: int, email: str) -> list[ShopUser]:
     return sorted(found, key=lambda user: user.id)
 
 
-async def _shop_user(caller: Caller, pk: int | None, problems: Problems) -> ShopUser:
+async def _shop_user(
+    caller: Caller, pk: int | None, problems: Problems, field: str = "shopUserId"
+) -> ShopUser:
     """The shop user of one of the caller's shops, or NOT_FOUND (also for another shop's),
     reported with the call's other `problems` found so far."""
     shop_user = (
@@ -194,7 +219,7 @@ async def _shop_user(caller: Caller, pk: int | None, problems: Problems) -> Shop
         else None
     )
     if shop_user is None:
-        problems.add(ErrorCode.NOT_FOUND, "No such shop user.", "shopUserId")
+        problems.add(ErrorCode.NOT_FOUND, "No such shop user.", field)
         raise problems.error()
     return shop_user
 
@@ -218,6 +243,55 @@ async def resend_invitation(runtime: Runtime, caller: Caller, shop_user_pk: int 
         await send_invitation(runtime, shop_user, shop_user.shop, shop_user.contact)
         await audit.record(caller, "shop_user.invitation_resent", shop_user)
     return shop_user
+
+
+UPDATABLE = ("username", "language", "may_be_excluded", "company_role")
+
+
+async def update_shop_user(caller: Caller, pk: int | None, values: dict[str, Any]) -> ShopUser:
+    """Changes the fields of UPDATABLE given in `values` (staff, in their shops); a field left
+    out keeps its value, and none may be emptied. Audited with what changed, from and to."""
+    problems = Problems()
+    clean: dict[str, Any] = {}
+    for name, value in values.items():
+        if value is None:
+            problems.invalid("This field cannot be emptied; leave it out to keep it.", check.camel_case(name))
+        else:
+            clean[name] = value.strip() if isinstance(value, str) else value
+    if "username" in clean:
+        check_username(problems, clean["username"])
+    try:
+        async with in_transaction():
+            shop_user = await _shop_user(caller, pk, problems, "id")
+            if "language" in clean:
+                offered_language(problems, shop_user.shop, clean["language"])
+            if (
+                "username" in clean
+                and not problems.has("username")
+                and await username_taken(shop_user.shop_id, clean["username"], other_than=shop_user.id)
+            ):
+                problems.add(ErrorCode.USERNAME_TAKEN, USERNAME_TAKEN, "username")
+            problems.raise_if_any()
+            changes = {
+                check.camel_case(name): {"from": _plain(getattr(shop_user, name)), "to": _plain(value)}
+                for name, value in clean.items()
+                if getattr(shop_user, name) != value
+            }
+            if changes:
+                shop_user.update_from_dict(clean)
+                # The key follows the username (ShopUser.save), so it is written with it.
+                extra = ["username_key"] if "username" in clean else []
+                await shop_user.save(update_fields=[*clean, *extra])
+            await audit.record(caller, "shop_user.updated", shop_user, changes=changes)
+    except IntegrityError:
+        # Another request took the username between our check and our write.
+        raise UserInputError.of(ErrorCode.USERNAME_TAKEN, USERNAME_TAKEN, "username") from None
+    return shop_user
+
+
+def _plain(value: object) -> object:
+    """A value as the audit log's JSON keeps it: an enum by its name."""
+    return value.value if isinstance(value, Enum) else value
 
 
 async def set_exclusion(

@@ -17,6 +17,10 @@ from resolvers.answer_types import country_code
 from resolvers.errors import ErrorCode, Problems
 from resolvers.unchanged import UNCHANGED
 
+# Rejected requests are kept at most ten years (rule 18 of docs/api.md); 0 deletes them at the
+# retention purge's next run.
+MAX_RETENTION_DAYS = 3650
+
 
 @dataclass
 class ShopSettings:
@@ -37,6 +41,7 @@ class ShopSettings:
     require_email_verification: Any = UNCHANGED
     bot_protection: Any = UNCHANGED
     default_country: Any = UNCHANGED
+    rejected_request_retention_days: Any = UNCHANGED
 
     def changes(self) -> dict[str, Any]:
         return {
@@ -49,7 +54,7 @@ class ShopSettings:
 _NOT_NULL = {
     "name", "registration_enabled", "approval_mode", "default_price_list_tags", "currency",
     "languages", "notify_customer_on_rejection", "reminder_delay_hours",
-    "require_email_verification", "bot_protection",
+    "require_email_verification", "bot_protection", "rejected_request_retention_days",
 }
 
 
@@ -79,6 +84,8 @@ def _setting(problems: Problems, name: str, value: Any) -> Any:
             problems.invalid("Use 1 to 720 hours.", field)
         case "default_country" if value is not None:
             return country_code(problems, value, field)
+        case "rejected_request_retention_days" if not 0 <= value <= MAX_RETENTION_DAYS:
+            problems.invalid(f"Use 0 to {MAX_RETENTION_DAYS} days.", field)
     return value
 
 

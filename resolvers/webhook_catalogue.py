@@ -112,11 +112,6 @@ def _shop_user(moment: datetime, **changes: object) -> tuple[datetime, Data]:
 
 
 ACTIVE = {"password_hash": "set", "activated_at": ACTIVATED_AT}
-# Said of DEBTORS_MERGED, which no use case writes yet: a partner may subscribe to it now.
-NOT_SENT_YET = (
-    "Not sent yet: merging debtors comes in a later release; the body below is what it will carry."
-)
-
 ENTRIES = (
     Entry(
         WebhookEvent.REGISTRATION_SUBMITTED,
@@ -152,8 +147,10 @@ ENTRIES = (
     ),
     Entry(
         WebhookEvent.REGISTRATION_DELETED,
-        "A request is gone: deleted by staff (`deleteRegistrations`, one event per request), or "
-        "never confirmed by its applicant within 7 days. `data` says which request it was, as it was.",
+        "A request is gone: deleted by staff (`deleteRegistrations`, one event per request), "
+        "never confirmed by its applicant within 7 days, or rejected longer ago than the shop's "
+        "`rejectedRequestRetentionDays` (the retention purge). `data` says which request it was, "
+        "as it was.",
         lambda: (
             DECIDED_AT + timedelta(days=30),
             deleted_registration_data(_request(RegistrationStatus.REJECTED), shop_handle=SHOP),
@@ -196,7 +193,7 @@ ENTRIES = (
         WebhookEvent.DEBTOR_UPDATED,
         "A debtor's fields changed: by `updateDebtor`, by `gatehouse import-debtors` (one event per "
         "debtor whose row changed something), or by an approval that added price-list tags. "
-        "`data` holds every field as it is now.",
+        "`data` holds every field as it is now. A merge sends `debtors.merged` instead.",
         lambda: (
             READMITTED_AT,
             debtor_data(_debtor(price_list_tags=["wholesale", "plants", "export"],
@@ -205,9 +202,12 @@ ENTRIES = (
     ),
     Entry(
         WebhookEvent.DEBTORS_MERGED,
-        f"{NOT_SENT_YET} Debtors were merged into one: `target` is the debtor that remains, "
-        "`mergedNumbers` the numbers of those merged into it, which are gone (their contact "
-        "persons and shop users now belong to the target).",
+        "Debtors were merged into one, by `mergeDebtors` or `gatehouse merge-debtors`: `target` "
+        "is the debtor that remains, with every field as it is now (empty ones filled from the "
+        "merged debtors, their price-list tags added), `mergedNumbers` the numbers of those merged "
+        "into it, in the order given, which are gone: their contact persons, shop users and "
+        "registration requests now belong to the target. One event per merge, however many "
+        "debtors it merged; no `debtor.updated` is sent for the target.",
         lambda: (READMITTED_AT, debtors_merged_data(_debtor(), ["K-2077", "D000311"])),
     ),
 )

@@ -34,6 +34,7 @@ from resolvers.webhook_cache import WebhookCache, read_active_webhooks, webhooks
 from resolvers.webhook_payloads import (
     Data,
     debtor_data,
+    debtors_merged_data,
     deleted_registration_data,
     envelope,
     registration_data,
@@ -126,6 +127,14 @@ async def debtor_events(
     wanting = await _wanting(webhooks, event, None)
     if wanting:
         await _write(now, event, None, [debtor_data(debtor) for debtor in debtors], wanting)
+
+
+async def debtors_merged(runtime: Runtime, target: Debtor, merged_numbers: Sequence[str]) -> None:
+    """DEBTORS_MERGED: the debtor that remains, as it is now, and the numbers merged into it."""
+    event = WebhookEvent.DEBTORS_MERGED
+    wanting = await runtime.webhook_cache.wanting(event, None)
+    if wanting:
+        await _write(runtime.now(), event, None, [debtors_merged_data(target, merged_numbers)], wanting)
 
 
 async def _wanting(webhooks: WebhookCache | None, event: WebhookEvent, shop_id: int | None) -> list[int]:

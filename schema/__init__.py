@@ -9,12 +9,14 @@ from strawberry.schema.config import StrawberryConfig
 
 from auth.error_codes import GraphQLErrorCode
 from schema.coded_errors import GraphQLErrorCodes
+from schema.colleague_mutations import ColleagueMutations
 from schema.debtor_mutations import DebtorMutations
 from schema.errors import GRAPHQL_ERRORS
 from schema.limits import QUERY_LIMITS
 from schema.masking import MaskUnexpectedErrors
 from schema.mfa_mutations import MfaMutations
 from schema.password_mutations import PasswordMutations
+from schema.personal_data import PersonalDataMutations
 from schema.query import Query
 from schema.registration_field_mutations import RegistrationFieldMutations
 from schema.registration_mutations import RegistrationMutations
@@ -47,6 +49,8 @@ class Mutation(
     ShopUserMutations,
     StaffMutations,
     WebhookMutations,
+    PersonalDataMutations,
+    ColleagueMutations,
 ):
     pass
 

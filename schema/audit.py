@@ -27,7 +27,8 @@ describe_enum(
 
 
 @strawberry.type(
-    description="Who did what to which object, when and from where (staff only). Never changed."
+    description="Who did what to which object, when and from where (staff only). Never changed, "
+    "except that erasing a person's data (erasePersonalData) puts a pseudonym where their address was."
 )
 class AuditEvent(Node):
     occurred_at: datetime = strawberry.field(description="When it happened.")

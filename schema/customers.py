@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from auth.permissions import reaching
+from auth.permissions import PasswordChangeNotPending, SeesColleagues, reaching
 from auth.roles import Capability
+from models import CompanyRole, ShopUserStatus
 from models import ContactPerson as ContactPersonModel
 from models import Debtor as DebtorModel
 from models import ShopUser as ShopUserModel
-from models import ShopUserStatus
+from resolvers.colleagues import colleagues_of
 from resolvers.errors import ErrorCode, UserInputError
 from resolvers.orders import OrderRoute, order_policy
 from schema.context import GatehouseInfo
@@ -35,6 +36,17 @@ describe_enum(
         ShopUserStatus.ACTIVE: "Has a password and may sign in.",
         ShopUserStatus.EXCLUDED: "Excluded by staff: cannot sign in until readmitted or the "
         "exclusion's end (excludedUntil) has passed.",
+    },
+)
+describe_enum(
+    CompanyRole,
+    name="CompanyRole",
+    description="What a shop user may do for its own company (its debtor) in its shop; staff "
+    "set it with updateShopUser.",
+    values={
+        CompanyRole.MEMBER: "Orders for the company; the default.",
+        CompanyRole.ADMIN: "Also lists its colleagues (viewer's colleagues), invites new ones "
+        "(inviteColleague) and removes their logins (removeColleague), within its own debtor and shop.",
     },
 )
 describe_enum(
@@ -173,7 +185,8 @@ class ContactPerson(Node):
 
 @strawberry.type(
     description="A customer's login to one shop, attached to one contact person. Staff read the "
-    "shop users of their shops; a shop user reads only itself (as `viewer`)."
+    "shop users of their shops; a shop user reads only itself (as `viewer`), and a company admin "
+    "also its colleagues."
 )
 class ShopUser(Node):
     model: strawberry.Private[ShopUserModel]
@@ -186,6 +199,10 @@ class ShopUser(Node):
     )
     may_be_excluded: bool = strawberry.field(
         description="Whether staff may exclude this user (setExclusion)."
+    )
+    company_role: CompanyRole = strawberry.field(
+        description="MEMBER, or ADMIN: the user manages its company's logins in this shop "
+        "(colleagues, inviteColleague, removeColleague). Staff set it with updateShopUser."
     )
     must_change_password: bool = strawberry.field(
         description="Set when staff chose the password: until the user changes it (changePassword), "
@@ -207,6 +224,7 @@ class ShopUser(Node):
             username=user.username,
             language=user.language,
             may_be_excluded=user.may_be_excluded,
+            company_role=user.company_role,
             must_change_password=user.must_change_password,
             created_at=user.created_at,
             activated_at=user.activated_at,
@@ -220,9 +238,13 @@ class ShopUser(Node):
     def excluded(self, info: GatehouseInfo) -> bool:
         return self._excluded_now(info)
 
-    @strawberry.field(description="Why staff excluded the user; null when not excluded now.")
+    @strawberry.field(
+        description="Why staff excluded the user; null when not excluded now, and for a company "
+        "admin reading its colleagues: staff's words stay with staff."
+    )
     def exclusion_reason(self, info: GatehouseInfo) -> str | None:
-        return self.model.exclusion_reason if self._excluded_now(info) else None
+        staff = info.context.viewer is not None and info.context.viewer.is_staff
+        return self.model.exclusion_reason if staff and self._excluded_now(info) else None
 
     @strawberry.field(description="When the current exclusion began; null when not excluded now.")
     def excluded_since(self, info: GatehouseInfo) -> datetime | None:
@@ -238,6 +260,21 @@ class ShopUser(Node):
     @strawberry.field(description="INVITED until a password is set, EXCLUDED while excluded, else ACTIVE.")
     def status(self, info: GatehouseInfo) -> ShopUserStatus:
         return self.model.status_at(info.context.runtime.now())
+
+    @strawberry.field(
+        permission_classes=[PasswordChangeNotPending, SeesColleagues],
+        description="For a company admin (companyRole ADMIN) reading its own viewer: the shop "
+        "users of its debtor in its shop, itself included, oldest first. Anyone else, a MEMBER "
+        "included: a GraphQL error FORBIDDEN.",
+    )
+    async def colleagues(self, info: GatehouseInfo) -> list[ShopUser]:
+        rows = await colleagues_of(self.model)
+        loaders = info.context.loaders
+        for row in rows:
+            # Read with the list: their contact persons and debtor cost no further query.
+            loaders.contact_person_by_id.prime(row.contact_id, row.contact)
+            loaders.debtor_by_id.prime(row.contact.debtor_id, row.contact.debtor)
+        return [ShopUser.from_model(row) for row in rows]
 
     @strawberry.field(
         permission_classes=reaching(Capability.READ_CUSTOMERS),

@@ -9,7 +9,7 @@ import strawberry
 
 from auth.permissions import may
 from auth.roles import Capability
-from resolvers import debtors
+from resolvers import debtor_merge, debtors
 from schema.context import GatehouseInfo
 from schema.customers import ContactPerson, Debtor
 from schema.errors import USER_ERRORS, UserError, refusals_as
@@ -100,7 +100,27 @@ class UpdateContactPersonInput:
     )
 
 
-@strawberry.type(description="What createDebtor and updateDebtor answer.")
+@strawberry.input(
+    description="Duplicates of one customer company merged into the debtor that remains, in one "
+    "transaction: the sources' contact persons (with their shop users), registration requests "
+    "and price-list tags move to the target, the target's empty fields are filled from the "
+    "sources, and the sources are deleted (rule 15 of the API reference)."
+)
+class MergeDebtorsInput:
+    target_id: strawberry.ID = strawberry.field(
+        description="The global id of the debtor that remains; one that names no debtor is "
+        "NOT_FOUND at [\"targetId\"]."
+    )
+    source_ids: list[strawberry.ID] = strawberry.field(
+        description=f"The global ids of the debtors merged into the target and then deleted: 1 to "
+        f"{debtor_merge.MAX_SOURCES}, each once (else INVALID at [\"sourceIds\"], a repeat INVALID "
+        "at its index), never the target (TARGET_AMONG_SOURCES at its index). An empty field of "
+        "the target takes the first source's value in this order; one that names no debtor is "
+        "NOT_FOUND at [\"sourceIds\", \"<index>\"]."
+    )
+
+
+@strawberry.type(description="What createDebtor, updateDebtor and mergeDebtors answer.")
 class DebtorPayload:
     debtor: Debtor | None = strawberry.field(
         default=None, description="The debtor as it is now; null when userErrors refused the call."
@@ -142,6 +162,24 @@ class DebtorMutations:
             given_fields(input, leave_out=("id",)),
         )
         return DebtorPayload(debtor=Debtor.from_model(debtor))
+
+    @strawberry.mutation(
+        permission_classes=may(Capability.MANAGE_CUSTOMERS),
+        description="Merge duplicate debtors into one (OWNER, MANAGER), all or nothing; answers the "
+        "debtor that remains, and the sources read as null by node(id:) afterwards. Two contact "
+        "persons of one email stay two unless one has no shop user: that one is folded into the "
+        f"other. Together at most {debtor_merge.MAX_PRICE_LIST_TAGS} price-list tags (else INVALID "
+        "at [\"sourceIds\"]). Partners hear one DEBTORS_MERGED event.",
+    )
+    @refusals_as(DebtorPayload)
+    async def merge_debtors(
+        self, info: GatehouseInfo, input: Annotated[MergeDebtorsInput, INPUT]
+    ) -> DebtorPayload:
+        merged = await debtor_merge.merge_debtors(
+            info.context.runtime, info.context.caller, pk_of(input.target_id, "Debtor"),
+            [pk_of(source_id, "Debtor") for source_id in input.source_ids],
+        )
+        return DebtorPayload(debtor=Debtor.from_model(merged.target))
 
     @strawberry.mutation(
         permission_classes=may(Capability.MANAGE_CUSTOMERS),

@@ -23,14 +23,16 @@ describe_enum(
         ErrorCode.NOT_FOUND: "An id or handle names nothing: no such shop, debtor, contact person, "
         "shop user, registration field, registration request, staff member, session, webhook or "
         "webhook delivery (also one deleted or ended meanwhile); for staff of some shops, also "
-        "anything of a shop outside their shops, and a colleague or webhook outside their reach.",
+        "anything of a shop outside their shops, and a colleague or webhook outside their reach; "
+        "for a company admin (removeColleague), any shop user not of its own debtor and shop.",
         ErrorCode.REGISTRATION_DISABLED: "submitRegistration to a shop whose registrationEnabled is off.",
         ErrorCode.FIELD_REQUIRED: "A required value is missing or blank: a name, a username, an answer "
         "to one of the form's questions (at [\"answers\", key]), a password or its confirmation "
         "where one is needed.",
         ErrorCode.ALREADY_HAS_ACCOUNT: "The contact person (createShopUser), or the customer of the "
         "request (approve), has a user in this shop already; inviteStaff of an email that is a "
-        "staff member's already (one who accepted, or one deactivated).",
+        "staff member's already (one who accepted, or one deactivated); inviteColleague of an "
+        "email with a login to the shop already.",
         ErrorCode.ALREADY_DECIDED: "approve of a request that is APPROVED already, or reject of one "
         "that is no longer PENDING, including one another call decided a moment before.",
         ErrorCode.NOT_VERIFIED: "approve or reject of an UNVERIFIED request: the applicant has not "
@@ -39,14 +41,16 @@ describe_enum(
         ErrorCode.PASSWORD_MISMATCH: "The password and its confirmation differ.",
         ErrorCode.PASSWORD_TOO_WEAK: "The new password is shorter than 8 characters, lacks letters "
         "or digits, or is too common or too easy to guess.",
-        ErrorCode.USERNAME_TAKEN: "createShopUser: the shop has a user with this username "
-        "(compared ignoring case).",
+        ErrorCode.USERNAME_TAKEN: "createShopUser or updateShopUser: the shop has a(nother) user "
+        "with this username (compared ignoring case).",
         ErrorCode.CONTACT_NOT_FOUND: "createShopUser: contactPersonId names no contact person.",
         ErrorCode.LANGUAGE_NOT_OFFERED: "The language is not one of the shop's `languages`; the "
         "message lists those.",
         ErrorCode.NOT_EXCLUDABLE: "setExclusion of a user whose mayBeExcluded is false.",
         ErrorCode.ACCOUNT_EXCLUDED: "The shop user is excluded: login with the right password is "
-        "refused (a wrong one gets INVALID_CREDENTIALS), and so is resendInvitation until readmitted.",
+        "refused (a wrong one gets INVALID_CREDENTIALS), and so is resendInvitation until readmitted; "
+        "a company admin may neither invite (inviteColleague) nor remove (removeColleague) a "
+        "colleague the shop's staff excluded.",
         ErrorCode.INVALID_CREDENTIALS: "login or adminLogin with an unknown account or a wrong "
         "password (the same answer for both); changePassword with a wrong currentPassword; "
         "disableMfa or regenerateRecoveryCodes with a wrong password; verifyMfa or "
@@ -61,7 +65,7 @@ describe_enum(
         ErrorCode.RATE_LIMITED: "Too many attempts from this client address or on this account "
         "(login, adminLogin, verifyMfa, disableMfa, regenerateRecoveryCodes, submitRegistration, "
         "requestPasswordReset, requestAdminPasswordReset, acceptInvitation, resetPassword, "
-        "verifyRegistrationEmail); try "
+        "verifyRegistrationEmail, inviteColleague per company admin); try "
         "again after retryAfterSeconds.",
         ErrorCode.MFA_ALREADY_ENABLED: "startMfaEnrolment or confirmMfaEnrolment while two-factor "
         "sign-in is on already: disableMfa first to enrol another device.",
@@ -77,7 +81,13 @@ describe_enum(
         ErrorCode.OUTSIDE_OWN_SHOPS: "inviteStaff or updateStaff by an owner of some shops with "
         "`shops: null` (every shop): they may grant only shops of their own, listed by handle; "
         "createWebhook or updateWebhook by one with `shops: null`: their webhooks are of their "
-        "own shops, listed by handle.",
+        "own shops, listed by handle; exportPersonalData or erasePersonalData by staff of some "
+        "shops: a person's data spans every shop.",
+        ErrorCode.PERSONAL_DATA_UNAVAILABLE: "erasePersonalData on a server without "
+        "GATEHOUSE_SECRET_KEY: it cannot make the keyed pseudonym the audit log keeps instead of "
+        "the address, so it erases nothing. exportPersonalData needs no key.",
+        ErrorCode.TARGET_AMONG_SOURCES: "mergeDebtors with the target's id among sourceIds (at "
+        "[\"sourceIds\", \"<index>\"]): a debtor is not merged into itself.",
         ErrorCode.WEBHOOKS_UNAVAILABLE: "createWebhook or rotateWebhookSecret on a server without "
         "GATEHOUSE_SECRET_KEY: it cannot keep webhook signing secrets, so it makes none.",
     },

@@ -1,4 +1,4 @@
-"""Shop users made and managed by staff: creation, invitations, exclusion."""
+"""Shop users made and managed by staff: creation, changes, invitations, exclusion."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ import strawberry
 
 from auth.permissions import may
 from auth.roles import Capability
+from models import CompanyRole
 from resolvers import shop_users
 from schema.context import GatehouseInfo
 from schema.customers import ShopUser
 from schema.errors import USER_ERRORS, UserError, refusals_as
-from schema.inputs import INPUT
+from schema.inputs import INPUT, given_fields
 from schema.nodes import pk_of
 
 SHOP_USER_ID = (
@@ -79,6 +80,46 @@ class SetExclusionInput:
     )
 
 
+@strawberry.input(
+    description="The shop user and the fields to change; a field left out keeps its value, and "
+    "none may be null (INVALID)."
+)
+class UpdateShopUserInput:
+    id: strawberry.ID = strawberry.field(
+        description="The shop user's global id; an unknown one, or a user of a shop outside the "
+        "caller's, is NOT_FOUND at [\"id\"]."
+    )
+    username: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="1 to 150 characters without spaces; unique per shop, ignoring case (else "
+        "USERNAME_TAKEN). The user signs in with the new one from now on; its sessions stay.",
+    )
+    language: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The language of the user's mail; one of the shop's (else LANGUAGE_NOT_OFFERED).",
+    )
+    may_be_excluded: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Whether staff may exclude this user; false keeps an exclusion already in "
+        "force, but refuses new ones.",
+    )
+    company_role: CompanyRole | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="ADMIN lets the user list, invite and remove the logins of its own company "
+        "in this shop (inviteColleague, removeColleague); MEMBER takes that away at its next request.",
+    )
+
+
+@strawberry.type(description="What updateShopUser, inviteColleague and removeColleague answer.")
+class ShopUserPayload:
+    shop_user: ShopUser | None = strawberry.field(
+        default=None,
+        description="The user as it is now (removeColleague: as it was before it was removed; its "
+        "id names nothing any more); null when userErrors refused the call.",
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list, description=USER_ERRORS)
+
+
 @strawberry.type(description="What createShopUser answers.")
 class CreateShopUserPayload:
     shop_user: ShopUser | None = strawberry.field(
@@ -128,6 +169,22 @@ class ShopUserMutations:
         )
         shop_user = await shop_users.create_shop_user(ctx.runtime, ctx.caller, new)
         return CreateShopUserPayload(shop_user=ShopUser.from_model(shop_user))
+
+    @strawberry.mutation(
+        permission_classes=may(Capability.MANAGE_SHOP_USERS),
+        description="Change a shop user's username, language, mayBeExcluded or companyRole "
+        "(OWNER, MANAGER; a user of a shop outside the caller's is NOT_FOUND). Audited with "
+        "each change, from and to.",
+    )
+    @refusals_as(ShopUserPayload)
+    async def update_shop_user(
+        self, info: GatehouseInfo, input: Annotated[UpdateShopUserInput, INPUT]
+    ) -> ShopUserPayload:
+        ctx = info.context
+        shop_user = await shop_users.update_shop_user(
+            ctx.caller, pk_of(input.id, "ShopUser"), given_fields(input, leave_out=("id",))
+        )
+        return ShopUserPayload(shop_user=ShopUser.from_model(shop_user))
 
     @strawberry.mutation(
         permission_classes=may(Capability.SUPPORT_SHOP_USERS),

@@ -72,6 +72,11 @@ STOREFRONT_URL = (
 REMINDER_DELAY_HOURS = (
     "Pending requests older than this many hours (1 to 720, default 24) are sent to staff in a daily digest."
 )
+REJECTED_REQUEST_RETENTION_DAYS = (
+    "How many days a rejected registration request is kept after its rejection (0 to 3650, "
+    "default 180); then the daily retention purge deletes it, with its answers and mails. 0: "
+    "deleted at the next run."
+)
 
 
 describe_enum(
@@ -208,6 +213,7 @@ class Shop(Node):
     require_email_verification: bool = strawberry.field(description=REQUIRE_EMAIL_VERIFICATION)
     bot_protection: bool = strawberry.field(description=BOT_PROTECTION)
     default_country: str | None = strawberry.field(description=DEFAULT_COUNTRY)
+    rejected_request_retention_days: int = strawberry.field(description=REJECTED_REQUEST_RETENTION_DAYS)
     created_at: datetime = strawberry.field(description="When the shop was made.")
 
     @classmethod
@@ -231,6 +237,7 @@ class Shop(Node):
             require_email_verification=shop.require_email_verification,
             bot_protection=shop.bot_protection,
             default_country=shop.default_country,
+            rejected_request_retention_days=shop.rejected_request_retention_days,
             created_at=shop.created_at,
         )
 
@@ -276,6 +283,9 @@ class ShopSettingsInput:
     )
     bot_protection: bool | None = strawberry.field(default=strawberry.UNSET, description=BOT_PROTECTION)
     default_country: str | None = strawberry.field(default=strawberry.UNSET, description=DEFAULT_COUNTRY)
+    rejected_request_retention_days: int | None = strawberry.field(
+        default=strawberry.UNSET, description=REJECTED_REQUEST_RETENTION_DAYS
+    )
 
     def to_settings(self) -> ShopSettings:
         return ShopSettings(**given_fields(self, leave_out=("handle", "shop")))

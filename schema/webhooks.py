@@ -30,15 +30,18 @@ _WHAT_HAPPENED = {
     WebhookEvent.REGISTRATION_VERIFIED: "An applicant confirmed their email (double opt-in).",
     WebhookEvent.REGISTRATION_APPROVED: "A request was approved, by staff or automatically.",
     WebhookEvent.REGISTRATION_REJECTED: "Staff rejected a request.",
-    WebhookEvent.REGISTRATION_DELETED: "A request is gone: deleted by staff, or never confirmed.",
+    WebhookEvent.REGISTRATION_DELETED: (
+        "A request is gone: deleted by staff, never confirmed, or rejected longer ago than the "
+        "shop keeps rejected requests."
+    ),
     WebhookEvent.SHOP_USER_CREATED: "A shop user was made, by staff or by an approval.",
     WebhookEvent.SHOP_USER_ACTIVATED: "An invited shop user set a first password and is ACTIVE now.",
     WebhookEvent.SHOP_USER_EXCLUDED: "Staff excluded a shop user, or changed the exclusion.",
     WebhookEvent.SHOP_USER_READMITTED: "Staff readmitted an excluded shop user.",
     WebhookEvent.DEBTOR_CREATED: "A debtor was made.",
     WebhookEvent.DEBTOR_UPDATED: "A debtor's fields changed.",
-    WebhookEvent.DEBTORS_MERGED: "Debtors were merged into one. Not sent yet: merging debtors comes "
-    "in a later release; the event catalogue shows the body it will carry.",
+    WebhookEvent.DEBTORS_MERGED: "Debtors were merged into one (mergeDebtors): the debtor that "
+    "remains, and the numbers of those merged into it, which are gone.",
 }
 
 describe_enum(

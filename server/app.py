@@ -25,6 +25,7 @@ from strawberry.types.unset import UNSET
 
 from auth.form_tokens import FormTokens
 from auth.passwords import PasswordHasher
+from auth.pseudonyms import Pseudonyms
 from auth.rate_limits import RateLimiter
 from auth.secret_box import SecretBox
 from auth.sessions import SessionLifetimes, SessionPolicy
@@ -87,6 +88,7 @@ def build_runtime(settings: Settings) -> Runtime:
         staff_mfa_required=settings.staff_mfa != OPTIONAL,
         secrets=SecretBox(settings.secret_key) if settings.secret_key else None,
         form_tokens=FormTokens.from_secret_key(settings.secret_key) if settings.secret_key else None,
+        pseudonyms=Pseudonyms.from_secret_key(settings.secret_key) if settings.secret_key else None,
         invitation_lifetime=settings.invitation_lifetime,
         password_reset_lifetime=settings.password_reset_lifetime,
         public_url=settings.public_url,

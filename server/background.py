@@ -1,6 +1,7 @@
 """Work `gatehouse serve` does beside answering requests: mail and webhook delivery, reminder
-digests, the purge of ended sessions, that of registration requests never confirmed and that of
-finished webhook deliveries."""
+digests, the retention purges (rejected requests, ended sessions, spent links, old mail bodies:
+server/retention_purge.py), that of registration requests never confirmed and that of finished
+webhook deliveries."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from resolvers.registrations.verification import purge_unverified_requests
 from resolvers.reminders import send_reminder_digests
 from resolvers.runtime import Runtime
 from server.periodic import periodically
-from server.session_purge import purge_periodically
+from server.retention_purge import retention_tasks
 from server.settings import Settings
 from webhooks.delivery import WebhookDeliverer
 from webhooks.retention import purge_finished_deliveries
@@ -109,7 +110,7 @@ async def background_work(settings: Settings, runtime: Runtime) -> AsyncIterator
             periodically(stop, REMINDER_CHECK_SECONDS, lambda: _remind(runtime), "Reminder round"),
             name="reminders",
         ),
-        asyncio.create_task(purge_periodically(runtime, stop), name="session purge"),
+        *retention_tasks(runtime, stop),
         asyncio.create_task(
             periodically(
                 stop, UNVERIFIED_PURGE_SECONDS, lambda: _purge_unverified(runtime),

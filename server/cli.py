@@ -15,9 +15,11 @@ from auth.secret_box import InvalidSecretKey, SecretBox
 from auth.viewer import Caller
 from models import ApprovalMode, StaffRole
 from resolvers import admins, debtor_import, mfa, shops
+from resolvers.debtor_merge import MergeOutcome, merge_debtors_by_number
 from resolvers.errors import UserInputError
 from resolvers.registrations.verification import purge_unverified_requests
 from resolvers.reminders import send_reminder_digests
+from resolvers.retention import purge_everything
 from server import demo
 from server.app import build_runtime
 from server.background import (
@@ -263,6 +265,20 @@ def remind() -> None:
     click.echo(f"Digests queued for: {', '.join(digested)}" if digested else "No digest due.")
 
 
+@main.command()
+def purge() -> None:
+    """Run every retention purge once (`serve` runs them on its timers): rejected requests past
+    their shop's retention, ended sessions, used or expired links, and the bodies of mail sent
+    more than 30 days ago; prints the counts. The audit log keeps one event per kind."""
+    settings = Settings.from_environ()
+    runtime = build_runtime(settings)
+    counts = _run(settings, lambda: purge_everything(runtime))
+    click.echo(f"Deleted {counts.rejected_requests} rejected registration request(s).")
+    click.echo(f"Deleted {counts.sessions} ended session(s).")
+    click.echo(f"Deleted {counts.links} used or expired link(s).")
+    click.echo(f"Emptied the bodies of {counts.mail_bodies} mail(s) sent more than 30 days ago.")
+
+
 @main.command("purge-unverified-registrations")
 def purge_unverified_registrations() -> None:
     """Delete the registration requests whose email was not confirmed within 7 days (the same
@@ -271,6 +287,35 @@ def purge_unverified_registrations() -> None:
     runtime = build_runtime(settings)
     purged = _run(settings, lambda: purge_unverified_requests(runtime))
     click.echo(f"Deleted {purged} unverified registration request(s).")
+
+
+@main.command("merge-debtors")
+@click.argument("target")
+@click.argument("sources", nargs=-1)
+def merge_debtors_command(target: str, sources: tuple[str, ...]) -> None:
+    """Merge the debtors numbered SOURCES into the one numbered TARGET, as mergeDebtors does:
+    their contact persons (with their shop users), registration requests and price-list tags
+    move to TARGET, its empty fields are filled from SOURCES in the order given, and SOURCES
+    are deleted. All or nothing; exits with 1 when refused."""
+    settings = Settings.from_environ()
+    runtime = build_runtime(settings)
+    caller = Caller.system("gatehouse merge-debtors")
+    try:
+        outcome = _run(settings, lambda: merge_debtors_by_number(runtime, caller, target, sources))
+    except UserInputError as error:
+        raise _refused(error) from None
+    click.echo(_merge_summary(outcome))
+
+
+def _merge_summary(outcome: MergeOutcome) -> str:
+    folded = len(outcome.contacts_folded)
+    filled = ", ".join(outcome.filled) or "none"
+    return (
+        f"Merged {', '.join(outcome.merged_numbers)} into {outcome.target.number}: "
+        f"{outcome.contacts_moved} contact person(s) moved, {folded} folded into a contact of the "
+        f"same email; {outcome.registration_requests_moved} registration request(s) moved; "
+        f"fields filled: {filled}."
+    )
 
 
 @main.command("import-debtors")
@@ -325,6 +370,62 @@ def import_debtors_command(csv_file: str, language: str, encoding: str) -> None:
         click.echo(f"line {line}: {reason}", err=True)
     if report.refused:
         sys.exit(1)
+
+
+@main.command("export-personal-data")
+@click.argument("email")
+def export_personal_data_command(email: str) -> None:
+    """Print everything held about EMAIL as JSON, the document exportPersonalData answers
+    (docs/personal-data.md); audited, naming the person by pseudonym."""
+    import json
+
+    from resolvers.personal_data_export import export_personal_data
+
+    settings = Settings.from_environ()
+    caller = Caller.system("gatehouse export-personal-data")
+    try:
+        runtime = build_runtime(settings)
+        document = _run(settings, lambda: export_personal_data(runtime, caller, email))
+    except InvalidSecretKey as error:
+        raise click.ClickException(f"{error}.") from None
+    except UserInputError as error:
+        raise _refused(error) from None
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+@main.command("erase-personal-data")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask before erasing.")
+def erase_personal_data_command(email: str, yes: bool) -> None:
+    """Erase what is held about EMAIL, as erasePersonalData does (docs/personal-data.md): shop
+    users, requests, mails and webhook events go, contact persons are anonymised, the audit log
+    keeps a pseudonym. Needs GATEHOUSE_SECRET_KEY. Prints what each step did."""
+    from resolvers.personal_data_erasure import erase_personal_data
+
+    settings = Settings.from_environ()
+    if not settings.secret_key:
+        raise click.ClickException(
+            "GATEHOUSE_SECRET_KEY is unset: it keys the pseudonym the audit log keeps instead of "
+            "the address, so nothing can be erased (PERSONAL_DATA_UNAVAILABLE)."
+        )
+    if not yes:
+        click.confirm(
+            f"Erase the personal data of {email} for good? Their shop users, requests, mails and "
+            "webhook events are deleted and cannot be brought back.",
+            abort=True,
+        )
+    caller = Caller.system("gatehouse erase-personal-data")
+    try:
+        runtime = build_runtime(settings)
+        erased = _run(settings, lambda: erase_personal_data(runtime, caller, email))
+    except InvalidSecretKey as error:
+        raise click.ClickException(f"{error}.") from None
+    except UserInputError as error:
+        raise _refused(error) from None
+    click.echo(f"Erased; the audit log now names this person {erased['pseudonym']}.")
+    for name, count in erased.items():
+        if name not in ("version", "pseudonym"):
+            click.echo(f"  {name}: {count}")
 
 
 @main.command("demo")

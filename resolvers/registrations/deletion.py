@@ -38,7 +38,7 @@ async def _delete_one(caller: Caller, pk: int | None, runtime: Runtime) -> int:
         request = await requests_of(caller, id=pk).select_for_update().first() if pk is not None else None
         if request is None:
             raise no_such_request()
-        await _forget_mails_about(request)
+        await forget_mails_about([request])
         await RegistrationRequest.filter(id=request.id).delete()
         await audit.record(
             caller, "registration.deleted", request,
@@ -48,10 +48,13 @@ async def _delete_one(caller: Caller, pk: int | None, runtime: Runtime) -> int:
     return request.id
 
 
-async def _forget_mails_about(request: RegistrationRequest) -> None:
-    mails = OutboxMessage.filter(registration_request_id=request.id)
+async def forget_mails_about(requests: Sequence[RegistrationRequest]) -> None:
+    """Rule 6 of docs/api.md for the mails of requests being deleted: they go, except the owed
+    ones still queued, which are sent and then forgotten; and the requests are struck from the
+    reminder digests that listed them (a digest left empty goes)."""
+    mails = OutboxMessage.filter(registration_request_id__in=[request.id for request in requests])
     await mails.filter(status=OutboxStatus.QUEUED, template__in=OWED_AFTER_DELETION).update(
         forget_once_sent=True
     )
     await mails.filter(forget_once_sent=False).delete()
-    await strike_from_digests(request)
+    await strike_from_digests(requests)

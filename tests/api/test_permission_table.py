@@ -91,6 +91,9 @@ MAY: dict[str, frozenset[str]] = {
     "deleteWebhook": frozenset({OWNER}),
     "rotateWebhookSecret": frozenset({OWNER}),
     "redeliverWebhook": frozenset({OWNER}),
+    # A person's data, by email address (rule 17)
+    "exportPersonalData": frozenset({OWNER, MANAGER}),
+    "erasePersonalData": frozenset({OWNER, MANAGER}),
     # Registration decisions
     "approve": frozenset({OWNER, MANAGER, REVIEWER}),
     "reject": frozenset({OWNER, MANAGER, REVIEWER}),
@@ -105,12 +108,18 @@ MAY: dict[str, frozenset[str]] = {
     # Debtors and contact persons
     "createDebtor": frozenset({OWNER, MANAGER}),
     "updateDebtor": frozenset({OWNER, MANAGER}),
+    "mergeDebtors": frozenset({OWNER, MANAGER}),
     "createContactPerson": frozenset({OWNER, MANAGER}),
     "updateContactPerson": frozenset({OWNER, MANAGER}),
     # Shop users
     "createShopUser": frozenset({OWNER, MANAGER}),
     "resendInvitation": frozenset({OWNER, MANAGER, SUPPORT}),
     "setExclusion": frozenset({OWNER, MANAGER, SUPPORT}),
+    "updateShopUser": frozenset({OWNER, MANAGER}),
+    # A company admin's (companyRole ADMIN): no caller here, the customer being a MEMBER
+    # (tests/api/test_company_admins.py calls them as an admin).
+    "inviteColleague": frozenset(),
+    "removeColleague": frozenset(),
 }
 
 # Ids that name nothing, so an allowed call is refused in its payload and changes nothing.
@@ -218,6 +227,9 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "deleteWebhook": by_id("deleteWebhook", "{id: $id}", NO_WEBHOOK),
     "rotateWebhookSecret": by_id("rotateWebhookSecret", "{id: $id}", NO_WEBHOOK),
     "redeliverWebhook": by_id("redeliverWebhook", "{deliveryId: $id}", NO_DELIVERY),
+    # An address refused as written: nothing is read, erased or audited.
+    "exportPersonalData": with_input("exportPersonalData", "PersonalDataInput", {"email": "not an email"}),
+    "erasePersonalData": with_input("erasePersonalData", "PersonalDataInput", {"email": "not an email"}),
     "approve": (
         f"mutation($ids: [ID!]!) {{ approve(input: {{ids: $ids}}) {{ {ERRORS} }} }}", {"ids": [NO_REQUEST]}
     ),
@@ -255,6 +267,10 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         f'mutation($id: ID!) {{ updateDebtor(input: {{id: $id, name: "X"}}) {{ {ERRORS} }} }}',
         {"id": NO_DEBTOR},
     ),
+    "mergeDebtors": (
+        f"mutation($id: ID!) {{ mergeDebtors(input: {{targetId: $id, sourceIds: [$id]}}) {{ {ERRORS} }} }}",
+        {"id": NO_DEBTOR},
+    ),
     "createContactPerson": (
         "mutation($id: ID!) { createContactPerson(input: "
         f'{{debtorId: $id, firstName: "A", lastName: "B", language: "nl"}}) {{ {ERRORS} }} }}',
@@ -277,6 +293,12 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         f"mutation($id: ID!) {{ setExclusion(input: {{shopUserId: $id, excluded: true}}) {{ {ERRORS} }} }}",
         {"id": NO_SHOP_USER},
     ),
+    "updateShopUser": by_id("updateShopUser", "{id: $id, companyRole: ADMIN}", NO_SHOP_USER),
+    "inviteColleague": with_input(
+        "inviteColleague", "InviteColleagueInput",
+        {"firstName": "A", "lastName": "B", "email": "not an email", "language": "nl"},
+    ),
+    "removeColleague": by_id("removeColleague", "{shopUserId: $id}", NO_SHOP_USER),
 }
 
 # Nested field -> each caller's outcome. But for the caller's own account (viewer), what
@@ -296,6 +318,17 @@ NESTED: dict[str, dict[str, str]] = {
     "AdminUser.sessions": {
         OWNER: ALLOWED, MANAGER: FORBIDDEN, REVIEWER: FORBIDDEN, SUPPORT: HIDDEN, AUDITOR: FORBIDDEN,
         CUSTOMER: HIDDEN, ANONYMOUS: HIDDEN,
+    },
+    # A shop user's colleagues: only itself, as a company admin (a MEMBER, the customer here, is
+    # told so); staff read shop users, not this.
+    "ShopUser.colleagues": {
+        OWNER: FORBIDDEN, MANAGER: FORBIDDEN, REVIEWER: HIDDEN, SUPPORT: FORBIDDEN, AUDITOR: FORBIDDEN,
+        CUSTOMER: HIDDEN, ANONYMOUS: HIDDEN,
+    },
+    "own colleagues (viewer)": {
+        # Staff: the ShopUser fragment does not apply to their viewer, so nothing is asked.
+        OWNER: ALLOWED, MANAGER: ALLOWED, REVIEWER: ALLOWED, SUPPORT: ALLOWED, AUDITOR: ALLOWED,
+        CUSTOMER: FORBIDDEN, ANONYMOUS: HIDDEN,
     },
     # A contact's logins: staff who read shop users; a reviewer reads the contact only.
     "ContactPerson.shopUsers": {
@@ -319,6 +352,10 @@ NESTED_OPERATIONS: dict[str, tuple[str, str | None]] = {
     "ContactPerson.shopUsers": (
         "query($id: ID!) { node(id: $id) { ... on ContactPerson { shopUsers { id } } } }", "contact"
     ),
+    "ShopUser.colleagues": (
+        "query($id: ID!) { node(id: $id) { ... on ShopUser { colleagues { id } } } }", "shop_user"
+    ),
+    "own colleagues (viewer)": ("{ viewer { ... on ShopUser { colleagues { id } } } }", None),
 }
 
 # Root fields a restricted session may still call, per restriction: a customer who must change

@@ -314,9 +314,9 @@ async def approved_requests(count: int) -> None:
 
 
 # session, page, answers, shops, admins, debtors, shop users, contacts by debtor, the users'
-# contacts, matching contacts, matching debtors (the users' shops and debtors are the
-# requests' own, already loaded by then)
-STATEMENTS_FOR_A_PAGE = 11
+# contacts, matching contacts, the merged debtors of any clue, matching debtors (the users'
+# shops and debtors are the requests' own, already loaded by then)
+STATEMENTS_FOR_A_PAGE = 12
 
 
 @pytest.mark.parametrize("size", [10, 100])

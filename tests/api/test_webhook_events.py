@@ -719,21 +719,20 @@ def test_a_webhooks_global_id_is_the_apis(type_name, pk):
     assert parse_global_id(global_id(type_name, pk)) == (type_name, pk)
 
 
-def test_partners_are_told_that_no_merge_is_sent_yet():
-    # No use case merges debtors yet (a later release will): subscribing to it is allowed, and
-    # both the API's description and the catalogue must say that nothing comes of it for now.
+def test_partners_are_told_that_a_merge_is_sent_by_mergedebtors():
+    # mergeDebtors writes DEBTORS_MERGED (tests/api/test_merge_debtors.py): neither the API's
+    # description nor the catalogue may still say that nothing comes of subscribing to it.
     answer = schema.execute_sync('{ __type(name: "WebhookEvent") { enumValues { name description } } }')
     assert answer.errors is None
     assert answer.data is not None
     described = {value["name"]: value["description"] for value in answer.data["__type"]["enumValues"]}
-    merged_section = catalogue().partition("\n### debtors.merged\n")[2]
+    merged_section = catalogue().partition("\n### debtors.merged\n")[2].partition("```")[0]
 
-    assert "Not sent yet: merging debtors comes in a later release" in described["DEBTORS_MERGED"]
-    assert merged_section.startswith(
-        "\nSubscribe with `DEBTORS_MERGED`. Not sent yet: merging debtors comes in a later release; "
-        "the body below is what it will carry."
-    )
-    assert all("Not sent yet" not in text for name, text in described.items() if name != "DEBTORS_MERGED")
+    assert "(mergeDebtors)" in described["DEBTORS_MERGED"]
+    assert "by `mergeDebtors` or `gatehouse merge-debtors`" in merged_section
+    assert "One event per merge" in merged_section
+    assert all("not sent yet" not in text.lower() for text in described.values())
+    assert "not sent yet" not in catalogue().lower()
 
 
 def test_a_merge_sends_the_debtor_that_remains_and_the_numbers_merged_into_it():

@@ -1,4 +1,5 @@
-"""auth/sessions.py on a real database: when a session ends, the purge, and who manages whose."""
+"""auth/sessions.py on a real database: when a session ends, what the purge deletes, and who
+manages whose."""
 
 from __future__ import annotations
 
@@ -10,17 +11,23 @@ from auth.sessions import (
     SessionLifetimes,
     SessionPolicy,
     may_manage_sessions_of,
-    purge_ended_sessions,
     staff_viewer,
     start_session,
     viewer_for_token,
 )
 from auth.viewer import Viewer
 from models import AdminUser, Session, Shop, StaffRole
+from resolvers.retention import purge_ended_sessions as retention_purge
 from tests.factories import make_admin, make_customer, make_shop
+from tests.use_cases import cheap_runtime
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 POLICY = SessionPolicy()
+
+
+async def purge_ended_sessions(now: datetime, policy: SessionPolicy) -> int:
+    """The retention purge of sessions, at `now` under `policy`."""
+    return await retention_purge(cheap_runtime(sessions=policy, clock=lambda: now))
 
 
 async def session_of(account, *, signed_in_ago: timedelta, last_seen_ago: timedelta) -> Session:

@@ -1,4 +1,5 @@
-"""`serve` deletes ended sessions now and then, and refuses session lifetimes of zero or less."""
+"""`serve` deletes ended sessions now and then (its hourly purge of sessions and links), and
+refuses session lifetimes of zero or less."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from auth.sessions import start_session
 from models import Session
 from resolvers.runtime import Runtime
 from server.background import background_work
-from server.session_purge import purge_periodically
+from server.retention_purge import purge_sign_ins_periodically
 from server.settings import Settings
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import make_admin
@@ -43,7 +44,7 @@ async def gone(session: Session, within: float = 5.0) -> bool:
 @contextlib.asynccontextmanager
 async def purging(runtime: Runtime, interval: float):
     stop = asyncio.Event()
-    task = asyncio.create_task(purge_periodically(runtime, stop, interval=interval))
+    task = asyncio.create_task(purge_sign_ins_periodically(runtime, stop, interval=interval))
     try:
         yield
     finally:
@@ -88,7 +89,7 @@ async def test_the_loop_outlives_a_failing_round(db, caplog):
     async with purging(runtime, interval=0.05):
         assert await gone(session)
 
-    assert "Session purge failed" in caplog.text
+    assert "Purge of sessions and links failed" in caplog.text
 
 
 async def test_serves_background_work_purges_ended_sessions(db, settings):
