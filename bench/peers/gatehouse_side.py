@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from bench.api import ADMIN_LOGIN, CUSTOMER_USERNAME, CUSTOMER_VIEW, FORM, STAFF_PAGE, sign_in
+from bench.api import ADMIN_LOGIN, CUSTOMER_USERNAME, CUSTOMER_VIEW, FORM, STAFF_PAGE, form_token, sign_in
 from bench.peers.smtp_sink import SmtpSink
 from bench.peers.work import PEERS, fingerprint
 from bench.peers.workloads import UNIQUE, Call
@@ -74,6 +74,7 @@ class GatehouseSide:
             },
         )
         self.tokens: dict[str, str] = {}
+        self.form_token: str | None = None
         # Registrations answered without error so far (checks and warm-ups included), and the
         # mail they queued: the mail that must arrive.
         self.registrations = 0
@@ -88,6 +89,9 @@ class GatehouseSide:
         self.tokens["customer"] = asyncio.run(
             sign_in(url, LOGIN, {"username": CUSTOMER_USERNAME, "password": PASSWORD})
         )
+        # As a storefront does: the form read once (bot protection is on), its token sent with
+        # every submission; a token is good for a day.
+        self.form_token = asyncio.run(form_token(url))
 
     def stop(self) -> None:
         self.server.stop()
@@ -107,7 +111,7 @@ class GatehouseSide:
             return Call(url, STAFF_PAGE, self.tokens["staff"])
         if workload == "registration":
             applicant = {"shop": "flora", "name": "Bench Applicant", "email": f"{UNIQUE}@bench.test",
-                         "company": "Firma Bench", "answers": ANSWERS}
+                         "company": "Firma Bench", "answers": ANSWERS, "formToken": self.form_token}
             return Call(url, {"query": REGISTRATION, "variables": {"input": applicant}}, None)
         if workload == "login":
             credentials = {"username": CUSTOMER_USERNAME, "password": PASSWORD}
