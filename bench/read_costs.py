@@ -11,7 +11,6 @@ these variants, in turn within every round:
 
     all          the build as it is
     -compiled    loaders build their SQL through Tortoise on every batch (resolvers/compiled_reads.py off)
-    -orjson      JSON columns read with the standard library's json (Tortoise's fallback)
     -vat cache   every VAT answer's checksum worked out again on every page
 
 Each line prints the median CPU per request over the rounds, its spread, and its ratio to
@@ -95,24 +94,6 @@ def without_compiled_reads() -> AbstractContextManager[None]:
     return replaced(loaders, "rows_where_in", through_tortoise)
 
 
-@contextmanager
-def without_orjson() -> Iterator[None]:
-    from tortoise.fields import data
-
-    kept = data.JSONField.to_python_value
-
-    def with_json(self: Any, value: Any) -> Any:
-        if isinstance(value, str | bytes):
-            return json.loads(value)
-        return kept(self, value)
-
-    data.JSONField.to_python_value = with_json  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        data.JSONField.to_python_value = kept  # type: ignore[method-assign]
-
-
 def without_vat_cache() -> AbstractContextManager[None]:
     import resolvers.matching as matching
 
@@ -127,7 +108,6 @@ def as_built() -> Iterator[None]:
 VARIANTS: dict[str, Callable[[], AbstractContextManager[None]]] = {
     "all": as_built,
     "-compiled": without_compiled_reads,
-    "-orjson": without_orjson,
     "-vat cache": without_vat_cache,
 }
 
