@@ -12,7 +12,6 @@ changes nothing at all.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from decimal import Decimal
 from typing import Any
@@ -53,6 +52,7 @@ from tests.factories import (
     pending_request,
 )
 from tests.graphql_answers import error_codes, gid, refusal, user_errors
+from tests.meeting import BothArrive
 from tests.query_counter import captured_statements, count_queries
 from tests.use_cases import cheap_runtime, refused_with, staff_caller
 
@@ -535,22 +535,6 @@ async def test_a_merge_that_fails_midway_keeps_nothing_and_sends_nothing(client)
     assert "refused by the test" not in json.dumps(body)
     assert await stored_state() == before
     assert await WebhookMessage.all().count() == 0
-
-
-class BothArrive:
-    """Holds each merge that gets past its checks until the other does too, for at most a
-    second: with the rows locked, the second never arrives while the first holds them."""
-
-    def __init__(self) -> None:
-        self.arrived = 0
-        self.both = asyncio.Event()
-
-    async def __call__(self) -> None:
-        self.arrived += 1
-        if self.arrived == 2:
-            self.both.set()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.both.wait(), timeout=1)
 
 
 @pytest.mark.postgres_only

@@ -8,7 +8,6 @@ every shop stays one (LAST_OWNER), also when two owners demote each other at onc
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -33,6 +32,7 @@ from tests.api.sign_in import admin_login, customer_token, viewer_of
 from tests.api.staff_members import INVITE_STAFF, colleague, signed_in, token_of
 from tests.factories import make_shop, pending_request
 from tests.graphql_answers import error_codes, gid, payload_of, refusal, user_errors
+from tests.meeting import BothArrive
 from tests.query_counter import count_queries
 from tests.use_cases import cheap_runtime, refused_with
 
@@ -374,22 +374,6 @@ async def capture(call) -> object:
         return error
 
 
-class BothReadTheOwners:
-    """Holds the first call that has read the owners for up to a second, so that the second
-    call would read the same owners unless the first one's row locks keep it waiting."""
-
-    def __init__(self) -> None:
-        self.arrived = 0
-        self.both = asyncio.Event()
-
-    async def __call__(self) -> None:
-        self.arrived += 1
-        if self.arrived == 2:
-            self.both.set()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.both.wait(), timeout=1)
-
-
 def owner_caller(admin: AdminUser) -> Caller:
     return Caller(Viewer(session_id=0, admin=admin), client_address="203.0.113.7")
 
@@ -397,7 +381,7 @@ def owner_caller(admin: AdminUser) -> Caller:
 @pytest.mark.postgres_only
 async def test_two_last_owners_demoting_each_other_at_once_leave_one_owner(pg_db):
     olga, ole = await colleague("olga@gatehouse.test"), await colleague("ole@gatehouse.test")
-    meeting = BothReadTheOwners()
+    meeting = BothArrive()
 
     demotion = StaffChanges(role=StaffRole.MANAGER)
 
@@ -417,7 +401,7 @@ async def test_two_last_owners_demoting_each_other_at_once_leave_one_owner(pg_db
 @pytest.mark.postgres_only
 async def test_two_last_owners_deactivating_each_other_at_once_leave_one_active(pg_db):
     olga, ole = await colleague("olga@gatehouse.test"), await colleague("ole@gatehouse.test")
-    meeting = BothReadTheOwners()
+    meeting = BothArrive()
     runtime = cheap_runtime()
 
     outcomes = await asyncio.gather(
