@@ -20,6 +20,7 @@ from resolvers.errors import UserInputError
 from resolvers.registrations.verification import purge_unverified_requests
 from resolvers.reminders import send_reminder_digests
 from resolvers.retention import purge_everything
+from resolvers.runtime import Runtime
 from server import demo
 from server.app import build_runtime
 from server.background import (
@@ -52,6 +53,18 @@ def _run(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
             return await work()
 
     return asyncio.run(main())
+
+
+def _use_case(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
+    """Runs a use case with the server's runtime and the database open; a key that is no key
+    or a refusal is one clear message and exit status 1, not a traceback."""
+    try:
+        runtime = build_runtime(settings)
+        return _run(settings, lambda: work(runtime))
+    except InvalidSecretKey as error:
+        raise click.ClickException(f"{error}.") from None
+    except UserInputError as error:
+        raise _refused(error) from None
 
 
 def _refused(error: UserInputError) -> click.ClickException:
@@ -133,14 +146,10 @@ def create_admin(email: str, name: str | None, role: str) -> None:
         "Password", hide_input=True, confirmation_prompt=True
     )
     settings = Settings.from_environ()
-    runtime = build_runtime(settings)
     caller = Caller.system("gatehouse create-admin")
-    try:
-        admin = _run(
-            settings, lambda: admins.create_admin(runtime, caller, email, name, password, staff_role)
-        )
-    except UserInputError as error:
-        raise _refused(error) from None
+    admin = _use_case(
+        settings, lambda runtime: admins.create_admin(runtime, caller, email, name, password, staff_role)
+    )
     click.echo(f"Admin {admin.email} created ({admin.role.value}, every shop).")
 
 
@@ -176,13 +185,7 @@ def reset_mfa(email: str) -> None:
     sessions end, and the next sign-in takes the password alone."""
     settings = Settings.from_environ()
     caller = Caller.system("gatehouse reset-mfa")
-    try:
-        runtime = build_runtime(settings)
-        admin = _run(settings, lambda: mfa.reset_mfa_by_email(runtime, caller, email))
-    except InvalidSecretKey as error:
-        raise click.ClickException(f"{error}.") from None
-    except UserInputError as error:
-        raise _refused(error) from None
+    admin = _use_case(settings, lambda runtime: mfa.reset_mfa_by_email(runtime, caller, email))
     click.echo(f"MFA of {admin.email} reset: sign in with the password, then enrol again.")
 
 
@@ -298,12 +301,8 @@ def merge_debtors_command(target: str, sources: tuple[str, ...]) -> None:
     move to TARGET, its empty fields are filled from SOURCES in the order given, and SOURCES
     are deleted. All or nothing; exits with 1 when refused."""
     settings = Settings.from_environ()
-    runtime = build_runtime(settings)
     caller = Caller.system("gatehouse merge-debtors")
-    try:
-        outcome = _run(settings, lambda: merge_debtors_by_number(runtime, caller, target, sources))
-    except UserInputError as error:
-        raise _refused(error) from None
+    outcome = _use_case(settings, lambda runtime: merge_debtors_by_number(runtime, caller, target, sources))
     click.echo(_merge_summary(outcome))
 
 
@@ -383,13 +382,7 @@ def export_personal_data_command(email: str) -> None:
 
     settings = Settings.from_environ()
     caller = Caller.system("gatehouse export-personal-data")
-    try:
-        runtime = build_runtime(settings)
-        document = _run(settings, lambda: export_personal_data(runtime, caller, email))
-    except InvalidSecretKey as error:
-        raise click.ClickException(f"{error}.") from None
-    except UserInputError as error:
-        raise _refused(error) from None
+    document = _use_case(settings, lambda runtime: export_personal_data(runtime, caller, email))
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
@@ -415,13 +408,7 @@ def erase_personal_data_command(email: str, yes: bool) -> None:
             abort=True,
         )
     caller = Caller.system("gatehouse erase-personal-data")
-    try:
-        runtime = build_runtime(settings)
-        erased = _run(settings, lambda: erase_personal_data(runtime, caller, email))
-    except InvalidSecretKey as error:
-        raise click.ClickException(f"{error}.") from None
-    except UserInputError as error:
-        raise _refused(error) from None
+    erased = _use_case(settings, lambda runtime: erase_personal_data(runtime, caller, email))
     click.echo(f"Erased; the audit log now names this person {erased['pseudonym']}.")
     for name, count in erased.items():
         if name not in ("version", "pseudonym"):
