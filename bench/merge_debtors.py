@@ -29,12 +29,11 @@ from typing import Any
 import httpx
 
 from bench.api import ADMIN_LOGIN
-from bench.engines import on_each_engine
+from bench.engines import on_each_engine, served
 from bench.seed import ADMIN_EMAIL, PASSWORD, Size, seed_accounts
 from models import ContactPerson, Debtor, RegistrationRequest, RegistrationStatus, Shop, ShopUser
 from models.normalise import username_key
 from schema.nodes import global_id
-from server.app import create_app
 from server.database import apply_migrations, database
 from server.settings import Settings
 from tests.query_counter import count_queries
@@ -48,16 +47,14 @@ _pairs = count(1)
 
 
 @asynccontextmanager
-async def served(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, manage_database=False)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, client=("198.51.100.20", 4711))
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
-            credentials = {"email": ADMIN_EMAIL, "password": PASSWORD}
-            response = await http.post("/graphql", json={"query": ADMIN_LOGIN, "variables": credentials})
-            token = response.json()["data"]["adminLogin"]["token"]
-            http.headers["Authorization"] = f"Bearer {token}"
-            yield http
+async def signed_in(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the application served in-process, signed in as the seeded owner."""
+    async with served(settings) as http:
+        credentials = {"email": ADMIN_EMAIL, "password": PASSWORD}
+        response = await http.post("/graphql", json={"query": ADMIN_LOGIN, "variables": credentials})
+        token = response.json()["data"]["adminLogin"]["token"]
+        http.headers["Authorization"] = f"Bearer {token}"
+        yield http
 
 
 async def call(http: httpx.AsyncClient, query: str, field: str, values: dict[str, Any]) -> float:
@@ -113,7 +110,7 @@ async def bench_engine(label: str, url: str, rounds: int, contacts: int) -> None
         shop = await Shop.get(handle="flora")
         merges: list[float] = []
         updates: list[float] = []
-        async with served(settings) as http:
+        async with signed_in(settings) as http:
             # warm-up: the first call of each reads the webhooks, the shop, the session
             warm_target, warm_source = await fresh_pair(shop, 10)
             await call(http, MERGE, "mergeDebtors", merge_input(warm_target, warm_source))

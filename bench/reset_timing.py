@@ -20,16 +20,13 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
 
-from bench.engines import on_each_engine
+from bench.engines import on_each_engine, served
 from bench.seed import Size, seed_accounts
-from server.app import create_app
 from server.database import apply_migrations, database
 from server.settings import Settings
 from tests.query_counter import count_queries
@@ -72,15 +69,6 @@ async def ask(http: httpx.AsyncClient, email: str) -> float:
     if answer != {"requested": True, "userErrors": []}:
         raise RuntimeError(f"requestPasswordReset refused the bench: {answer}")
     return elapsed
-
-
-@asynccontextmanager
-async def served(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, manage_database=False)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, client=("198.51.100.20", 4711))
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
-            yield http
 
 
 async def timed(settings: Settings, rounds: int, warm_up: int) -> Timings:
