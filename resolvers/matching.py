@@ -49,8 +49,11 @@ async def matching_debtors(clues: Sequence[Clues]) -> list[list[Debtor]]:
     """For each set of clues, the debtors it matches, strongest clue first; three queries in all."""
     if not clues:
         return []
-    known = await _known_elsewhere(clues)
-    candidates = await Debtor.filter(_any_clue(clues, known.debtor_ids())).order_by("id")
+    wanted = _Wanted.of(clues)
+    known = await _known_elsewhere(wanted)
+    through_others = known.debtor_ids()
+    debtors = wanted.matched() | Q(id__in=sorted(through_others)) if through_others else wanted.matched()
+    candidates = await Debtor.filter(debtors).order_by("id")
     by_id = {debtor.id: debtor for debtor in candidates}
     by_email: dict[str | None, list[Debtor]] = defaultdict(list)
     by_vat: dict[str | None, list[Debtor]] = defaultdict(list)
@@ -90,23 +93,43 @@ class _Known:
         return {pk for found in maps for ids in found.values() for pk in ids}
 
 
-async def _known_elsewhere(clues: Sequence[Clues]) -> _Known:
+@dataclass(frozen=True)
+class _Wanted:
+    """The clues of a batch, each kind once, in order."""
+
+    emails: list[str]
+    vat_numbers: list[str]
+    company_keys: list[str]
+
+    @classmethod
+    def of(cls, clues: Sequence[Clues]) -> _Wanted:
+        return cls(
+            emails=sorted({c.email for c in clues}),
+            vat_numbers=sorted({c.vat_number for c in clues if c.vat_number}),
+            company_keys=sorted({c.company_key for c in clues if c.company_key}),
+        )
+
+    def matched(self) -> Q:
+        """Rows whose email, VAT number or name key is one of these. Only non-empty terms, so
+        each can use its index (an empty IN compiles to `1=0`, and `1=0 OR …` makes SQLite scan
+        the whole table)."""
+        wanted = Q(email__in=self.emails)
+        if self.vat_numbers:
+            wanted |= Q(vat_number__in=self.vat_numbers)
+        if self.company_keys:
+            wanted |= Q(name_key__in=self.company_keys)
+        return wanted
+
+
+async def _known_elsewhere(wanted: _Wanted) -> _Known:
     """The contact persons of the clues' emails and the merged debtors of any clue: one
     statement each, every term of it on an index."""
-    emails = sorted({c.email for c in clues})
-    merged_match = Q(email__in=emails)
-    vats = sorted({c.vat_number for c in clues if c.vat_number})
-    if vats:
-        merged_match |= Q(vat_number__in=vats)
-    companies = sorted({c.company_key for c in clues if c.company_key})
-    if companies:
-        merged_match |= Q(name_key__in=companies)
     known = _Known()
     # In the order of the email index, so that SQLite sorts nothing.
-    contacts = ContactPerson.filter(email__in=emails).order_by("email").values_list("debtor_id", "email")
-    for debtor_id, email in await contacts:
+    contacts = ContactPerson.filter(email__in=wanted.emails).order_by("email")
+    for debtor_id, email in await contacts.values_list("debtor_id", "email"):
         known.by_contact_email[email].append(debtor_id)
-    merged = MergedDebtor.filter(merged_match).values_list("debtor_id", "email", "vat_number", "name_key")
+    merged = MergedDebtor.filter(wanted.matched()).values_list("debtor_id", "email", "vat_number", "name_key")
     for debtor_id, email, vat_number, company_key in await merged:
         if email is not None:
             known.by_merged_email[email].append(debtor_id)
@@ -114,18 +137,3 @@ async def _known_elsewhere(clues: Sequence[Clues]) -> _Known:
             known.by_merged_vat[vat_number].append(debtor_id)
         known.by_merged_name[company_key].append(debtor_id)
     return known
-
-
-def _any_clue(clues: Sequence[Clues], known_debtor_ids: set[int]) -> Q:
-    """Debtors matching any clue. Only non-empty terms, so each can use its index (an empty
-    IN compiles to `1=0`, and `1=0 OR …` makes SQLite scan the whole table)."""
-    wanted = Q(email__in=sorted({c.email for c in clues}))
-    if known_debtor_ids:
-        wanted |= Q(id__in=sorted(known_debtor_ids))
-    vats = sorted({c.vat_number for c in clues if c.vat_number})
-    if vats:
-        wanted |= Q(vat_number__in=vats)
-    companies = sorted({c.company_key for c in clues if c.company_key})
-    if companies:
-        wanted |= Q(name_key__in=companies)
-    return wanted
