@@ -17,6 +17,7 @@ from models import ShopUser as ShopUserModel
 from resolvers.colleagues import colleagues_of
 from resolvers.errors import ErrorCode, UserInputError
 from resolvers.orders import OrderRoute, order_policy
+from resolvers.ready_loads import Soon, now_or_later
 from schema.context import GatehouseInfo
 from schema.enums import describe_enum
 from schema.errors import ClientInputError
@@ -279,10 +280,13 @@ class ShopUser(Node):
     @strawberry.field(
         permission_classes=reaching(Capability.READ_CUSTOMERS),
         description="The person this login belongs to.",
+        graphql_type=ContactPerson,
     )
-    async def contact(self, info: GatehouseInfo) -> ContactPerson:
-        row = await info.context.loaders.contact_person_by_id.load(self.model.contact_id)
-        return ContactPerson.from_model(existing(row))
+    def contact(self, info: GatehouseInfo) -> Soon[ContactPerson]:
+        return now_or_later(
+            info.context.loaders.contact_person_by_id, self.model.contact_id,
+            lambda row: ContactPerson.from_model(existing(row)),
+        )
 
     @strawberry.field(
         permission_classes=reaching(Capability.READ_CUSTOMERS),

@@ -13,6 +13,7 @@ from models import ActorKind, OutboxStatus, RegistrationStatus, ShopUserStatus
 from resolvers import audit, debtors, outbox, registration_fields, registrations, shop_users, shops
 from resolvers.audit import UNREADABLE_ID, AuditFilter
 from resolvers.debtors import MAX_SEARCH_LENGTH
+from resolvers.registrations.page_reads import load_request_page
 from schema.accounts import Viewer, viewer_type
 from schema.audit import AuditEvent
 from schema.context import GatehouseInfo
@@ -22,7 +23,7 @@ from schema.node_lookup import resolve_node
 from schema.nodes import Node, parse_global_id
 from schema.outbox import OutboxMessage
 from schema.pagination import After, Connection, First, connection
-from schema.registrations import RegistrationForm, RegistrationRequest
+from schema.registrations import RegistrationForm, RegistrationRequest, request_page_needs
 from schema.shops import Shop
 from schema.staff import STAFF
 from schema.webhooks import WEBHOOKS
@@ -131,6 +132,7 @@ class Query:
         page = await registrations.search_registration_requests(
             info.context.caller.scope, shop, status, search, first, after
         )
+        await load_request_page(info.context.loaders, page.items, request_page_needs(info))
         return connection(page, RegistrationRequest.from_model)
 
     @strawberry.field(

@@ -13,14 +13,18 @@ from auth.roles import Capability
 from models import ApprovalMode, RegistrationStatus
 from models import RegistrationAnswer as RegistrationAnswerModel
 from models import RegistrationRequest as RegistrationRequestModel
+from models import Shop as ShopModel
 from models.field_types import RegistrationFieldType
 from resolvers.answer_types import country_names
+from resolvers.ready_loads import Soon, now_or_later, settled
 from resolvers.registration_fields import RegistrationForm as RegistrationFormValue
+from resolvers.registrations.page_reads import RequestPageNeeds
 from resolvers.shown_answers import answer_label, shown_answer
 from schema.accounts import AdminUser
 from schema.context import GatehouseInfo
 from schema.customers import Debtor, ShopUser
 from schema.enums import describe_enum
+from schema.lookahead import selected_on_nodes
 from schema.nodes import Node, existing, global_id
 from schema.shops import IN_SHOP_ORDER, LocalizedText, RegistrationField, Shop, localized
 
@@ -196,13 +200,20 @@ class RegistrationRequest(Node):
         )
 
     @strawberry.field(
-        permission_classes=reaching(Capability.READ_SHOPS), description="The shop registered with."
+        permission_classes=reaching(Capability.READ_SHOPS),
+        description="The shop registered with.",
+        graphql_type=Shop,
     )
-    async def shop(self, info: GatehouseInfo) -> Shop:
-        return Shop.from_model(existing(await info.context.loaders.shop_by_id.load(self.model.shop_id)))
+    def shop(self, info: GatehouseInfo) -> Soon[Shop]:
+        return now_or_later(
+            info.context.loaders.shop_by_id, self.model.shop_id, lambda row: Shop.from_model(existing(row))
+        )
 
-    @strawberry.field(description="The answers to the shop's extra questions, in the form's order.")
-    async def answers(
+    @strawberry.field(
+        description="The answers to the shop's extra questions, in the form's order.",
+        graphql_type=list[RegistrationAnswer],
+    )
+    def answers(
         self,
         info: GatehouseInfo,
         language: Annotated[
@@ -212,53 +223,92 @@ class RegistrationRequest(Node):
                 "the applicant read them."
             ),
         ] = None,
-    ) -> list[RegistrationAnswer]:
+    ) -> Soon[list[RegistrationAnswer]]:
+        loaders = info.context.loaders
+        rows = settled(loaders.answers_by_request, self.model.id)
+        shop = settled(loaders.shop_by_id, self.model.shop_id)
+        if rows is not None and shop is not None:
+            return self._answers(rows.result(), shop.result(), language)
+        return self._answers_later(info, language)
+
+    async def _answers_later(self, info: GatehouseInfo, language: str | None) -> list[RegistrationAnswer]:
         loaders = info.context.loaders
         # The shop only orders the labels: batched with the requests' `shop` when that is asked
         # too, and mostly read from the process's shop cache.
         rows, shop = await asyncio.gather(
             loaders.answers_by_request.load(self.model.id), loaders.shop_by_id.load(self.model.shop_id)
         )
+        return self._answers(rows, shop, language)
+
+    def _answers(
+        self, rows: list[RegistrationAnswerModel], shop: ShopModel | None, language: str | None
+    ) -> list[RegistrationAnswer]:
         languages, read_in = list(shop.languages) if shop else [], language or self.model.language
         return [RegistrationAnswer.from_model(row, read_in, languages) for row in rows]
 
     @strawberry.field(
         description="The admin who last approved or rejected it; null while PENDING and for "
-        "AUTOMATIC approvals."
+        "AUTOMATIC approvals.",
+        graphql_type=AdminUser | None,
     )
-    async def decided_by(self, info: GatehouseInfo) -> AdminUser | None:
+    def decided_by(self, info: GatehouseInfo) -> Soon[AdminUser | None]:
         if self.model.decided_by_id is None:
             return None
-        admin = await info.context.loaders.admin_user_by_id.load(self.model.decided_by_id)
-        return AdminUser.from_model(admin) if admin else None
+        return now_or_later(
+            info.context.loaders.admin_user_by_id, self.model.decided_by_id,
+            lambda admin: AdminUser.from_model(admin) if admin else None,
+        )
 
     @strawberry.field(
         permission_classes=reaching(Capability.READ_CUSTOMERS),
         description="The debtor an approval linked or made; null until approved.",
+        graphql_type=Debtor | None,
     )
-    async def debtor(self, info: GatehouseInfo) -> Debtor | None:
+    def debtor(self, info: GatehouseInfo) -> Soon[Debtor | None]:
         if self.model.debtor_id is None:
             return None
-        row = await info.context.loaders.debtor_by_id.load(self.model.debtor_id)
-        return Debtor.from_model(row) if row else None
+        return now_or_later(
+            info.context.loaders.debtor_by_id, self.model.debtor_id,
+            lambda row: Debtor.from_model(row) if row else None,
+        )
 
     @strawberry.field(
         permission_classes=reaching(Capability.READ_SHOP_USERS),
         description="The shop user an approval made; null until approved. Staff whose role does "
         "not read shop users (REVIEWER): FORBIDDEN.",
+        graphql_type=ShopUser | None,
     )
-    async def shop_user(self, info: GatehouseInfo) -> ShopUser | None:
+    def shop_user(self, info: GatehouseInfo) -> Soon[ShopUser | None]:
         if self.model.shop_user_id is None:
             return None
-        row = await info.context.loaders.shop_user_by_id.load(self.model.shop_user_id)
-        return ShopUser.from_model(row) if row else None
+        return now_or_later(
+            info.context.loaders.shop_user_by_id, self.model.shop_user_id,
+            lambda row: ShopUser.from_model(row) if row else None,
+        )
 
     @strawberry.field(
         permission_classes=reaching(Capability.READ_CUSTOMERS),
         description="Existing debtors this request matches: a contact or debtor with the same "
         "email, the same VAT number (answer `vat_number`), or the company's name. Approval "
-        "links to the first."
+        "links to the first.",
+        graphql_type=list[Debtor],
     )
-    async def matching_debtors(self, info: GatehouseInfo) -> list[Debtor]:
-        rows = await info.context.loaders.matching_debtors_by_request.load(self.model)
-        return [Debtor.from_model(row) for row in rows]
+    def matching_debtors(self, info: GatehouseInfo) -> Soon[list[Debtor]]:
+        return now_or_later(
+            info.context.loaders.matching_debtors_by_request, self.model,
+            lambda rows: [Debtor.from_model(row) for row in rows],
+        )
+
+
+def request_page_needs(info: GatehouseInfo) -> RequestPageNeeds:
+    """What the `registrationRequests` page being resolved selects of its requests."""
+    selected = selected_on_nodes(info)
+    return RequestPageNeeds(
+        answers="answers" in selected,
+        shop="shop" in selected,
+        decided_by="decidedBy" in selected,
+        debtor="debtor" in selected,
+        shop_user="shopUser" in selected,
+        shop_user_contact="shopUser.contact" in selected,
+        matching_debtors="matchingDebtors" in selected,
+    )

@@ -1,0 +1,111 @@
+"""A page of registration requests answers its nested fields from what its root loaded.
+
+Given a page of approved requests with everything around them, when staff read it (as the
+review list does, and through fragments and aliases), then the nested fields are answered
+without a coroutine or task per request: a page of 100 makes no more tasks than a page of
+10, and the data is what the loaders give one field at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from models import RegistrationRequest
+from tests.api.sign_in import staff_token
+from tests.api.test_registration_requests_query import approved_requests
+from tests.graphql_answers import gid
+
+PAGE = """
+query($first: Int!) {
+  registrationRequests(first: $first) { edges { node {
+    name answers { key label value } shop { handle } decidedBy { email } debtor { number }
+    shopUser { username contact { email } } matchingDebtors { number }
+  } } }
+}"""
+
+THROUGH_FRAGMENTS = """
+query($first: Int!) {
+  registrationRequests(first: $first) { ...Page }
+}
+fragment Page on RegistrationRequestConnection { edges { node { name ...Around } } }
+fragment Around on RegistrationRequest {
+  given: answers { key label value }
+  ... on RegistrationRequest { shop { handle } decidedBy { email } debtor { number } }
+  shopUser { username ... { contact { email } } }
+  matches: matchingDebtors { number }
+}"""
+
+ONE = """
+query($id: ID!) {
+  node(id: $id) { ... on RegistrationRequest {
+    name answers { key label value } shop { handle } decidedBy { email } debtor { number }
+    shopUser { username contact { email } } matchingDebtors { number }
+  } }
+}"""
+
+
+@contextmanager
+def tasks_counted() -> Iterator[list[int]]:
+    """The number of asyncio tasks made meanwhile, in a one-item list."""
+    loop = asyncio.get_running_loop()
+    made = [0]
+    kept = loop.get_task_factory()
+
+    def counting(loop: asyncio.AbstractEventLoop, coro: Any, **options: Any) -> asyncio.Task:
+        made[0] += 1
+        return asyncio.Task(coro, loop=loop, **options)
+
+    loop.set_task_factory(counting)
+    try:
+        yield made
+    finally:
+        loop.set_task_factory(kept)
+
+
+async def tasks_of(client, query: str, size: int, staff: str) -> tuple[int, list[dict]]:
+    with tasks_counted() as made:
+        data = await client.data(query, {"first": size}, token=staff)
+    return made[0], [edge["node"] for edge in data["registrationRequests"]["edges"]]
+
+
+def fragment_names(node: dict) -> dict:
+    """A node read through THROUGH_FRAGMENTS, under PAGE's names."""
+    renamed = dict(node)
+    renamed["answers"] = renamed.pop("given")
+    renamed["matchingDebtors"] = renamed.pop("matches")
+    return renamed
+
+
+@pytest.mark.parametrize("query", [PAGE, THROUGH_FRAGMENTS], ids=["fields", "fragments-and-aliases"])
+async def test_a_page_makes_as_many_tasks_for_100_requests_as_for_10(client, query):
+    await approved_requests(100)
+    staff = await staff_token(client)
+
+    small, _ = await tasks_of(client, query, 10, staff)
+    large, nodes = await tasks_of(client, query, 100, staff)
+
+    assert len(nodes) == 100
+    # A pool's own bookkeeping may add a task or two; one per request would add hundreds.
+    assert large <= small + 5, f"{large} tasks for 100 requests, {small} for 10"
+
+
+async def test_a_page_shows_what_each_request_shows_on_its_own(client):
+    await approved_requests(20)
+    staff = await staff_token(client)
+    newest = await RegistrationRequest.all().order_by("-id").first()
+    assert newest is not None
+
+    _, page = await tasks_of(client, PAGE, 20, staff)
+    _, through_fragments = await tasks_of(client, THROUGH_FRAGMENTS, 20, staff)
+    alone = (await client.data(ONE, {"id": gid(newest)}, token=staff))["node"]
+
+    assert page[0] == alone
+    assert [fragment_names(node) for node in through_fragments] == page
+    assert alone["shopUser"]["contact"]["email"]
+    assert alone["matchingDebtors"]
+    assert alone["answers"]
