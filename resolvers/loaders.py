@@ -132,6 +132,16 @@ class Loaders:
         self.scope = scope
         self._shops = shops
 
+    def forget(self) -> None:
+        """Lets go of everything loaded: once a request is answered its rows are garbage, and
+        dropped here they are freed at once instead of waiting, held in the loaders' cycles
+        (batch, future, callback), for a collection of the oldest generation (docs/operations.md
+        "Memory")."""
+        for name, made in list(vars(self).items()):
+            if isinstance(made, DataLoader):
+                made.clear_all()
+                del self.__dict__[name]
+
     def _in_scope(self, shop_field: str = "shop_id") -> _Narrowing[M]:
         scope = self.scope
         if scope.is_every_shop:

@@ -59,6 +59,12 @@ class Context:
             self._loaders = Loaders(scope, self.runtime.shop_cache)
         return self._loaders
 
+    def answered(self) -> None:
+        """The request is answered: what its loaders hold is let go of (Loaders.forget)."""
+        if self._loaders is not None:
+            self._loaders.forget()
+            self._loaders = None
+
     @property
     def caller(self) -> Caller:
         return Caller(self.viewer, self.client_address, self.request_id, user_agent=self.user_agent)

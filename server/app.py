@@ -188,6 +188,9 @@ class GatehouseGraphQL(ObservedGraphQL):
         except HTTPException as refusal:  # Strawberry's own, answered in plain text otherwise
             return refused_http_request(refusal.status_code, refusal.reason)
         finally:
+            # The answer is sent: its result tree goes now, not with the request's cycles.
+            if isinstance(request, Request):
+                request.scope.get("state", {}).pop(_RESULT, None)
             if sent:
                 # A change is answered once this instance heard its notice back: the next
                 # request, on any instance, then finds it heard (models/changes.py).
@@ -274,9 +277,12 @@ class GatehouseGraphQL(ObservedGraphQL):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        result = await super().execute_single(
-            request, request_adapter, sub_response, context, root_value, request_data
-        )
+        try:
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        finally:
+            context.answered()
         state = request.scope.setdefault("state", {})
         parsed = state.get(_PARSED)
         resolved = parsed.parsed if isinstance(parsed, ParsedRequest) else None
