@@ -100,8 +100,12 @@ class OwnOrCapable(Capable):
     is already narrowed to its own (schema/visibility.py)."""
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        viewer = _viewer(info)
-        return viewer is not None and (viewer.shop_user is not None or viewer.may(self.capability))
+        return reaches(_viewer(info), self.capability)
+
+
+def reaches(viewer: Viewer | None, capability: Capability) -> bool:
+    """Whether a nested field listing `reaching(capability)` lets `viewer` through."""
+    return viewer is not None and (viewer.shop_user is not None or viewer.may(capability))
 
 
 OWN_OR_CAPABLE: dict[Capability, type[OwnOrCapable]] = {

@@ -28,6 +28,8 @@ Soon: TypeAlias = R | Awaitable[R]
 def settled(loader: DataLoader[K, V], key: K) -> Future[V] | None:
     """The loader's future for `key` when a batch has already filled it without error."""
     future = loader.cache_map.get(key) if loader.cache else None
+    # A failed batch is not settled: `load` hands its future back and the field raises its
+    # error as it always did (reading `exception()` here marks it retrieved, as intended).
     if future is None or not future.done() or future.cancelled() or future.exception() is not None:
         return None
     return future

@@ -56,11 +56,13 @@ class Context:
         the earlier viewer is served to the new one."""
         scope = self.viewer.scope if self.viewer is not None else EVERY_SHOP
         if self._loaders is None or self._loaders.scope != scope:
+            self.forget_loaders()
             self._loaders = Loaders(scope, self.runtime.shop_cache)
         return self._loaders
 
-    def answered(self) -> None:
-        """The request is answered: what its loaders hold is let go of (Loaders.forget)."""
+    def forget_loaders(self) -> None:
+        """Lets go of what the loaders hold (Loaders.forget): once the request is answered, or
+        when a sign-in gives it loaders of another scope."""
         if self._loaders is not None:
             self._loaders.forget()
             self._loaders = None

@@ -20,7 +20,9 @@ def _fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
 
 def selected_on_nodes(info: GatehouseInfo) -> frozenset[str]:
     """The fields a connection's `edges { node { … } }` selects, two levels deep, as dotted
-    GraphQL names (`answers`, `shopUser`, `shopUser.contact`), across fragments and aliases."""
+    GraphQL names (`answers`, `shopUser`, `shopUser.contact`), across fragments and aliases.
+    `@skip` and `@include` are not weighed: a field they leave out is still named, which costs
+    its loading, never its answer."""
     paths: set[str] = set()
     for edges in (f for root in info.selected_fields for f in _fields(root.selections)):
         if edges.name != "edges":

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import reaching
+from auth.permissions import reaches, reaching
 from auth.roles import Capability
 from models import ApprovalMode, RegistrationStatus
 from models import RegistrationAnswer as RegistrationAnswerModel
@@ -301,14 +301,17 @@ class RegistrationRequest(Node):
 
 
 def request_page_needs(info: GatehouseInfo) -> RequestPageNeeds:
-    """What the `registrationRequests` page being resolved selects of its requests."""
-    selected = selected_on_nodes(info)
+    """What the `registrationRequests` page being resolved selects of its requests, and the
+    caller's role lets through (a field it refuses is not read for it)."""
+    selected, viewer = selected_on_nodes(info), info.context.viewer
+    customers = reaches(viewer, Capability.READ_CUSTOMERS)
+    shop_users = reaches(viewer, Capability.READ_SHOP_USERS)
     return RequestPageNeeds(
         answers="answers" in selected,
-        shop="shop" in selected,
+        shop="shop" in selected and reaches(viewer, Capability.READ_SHOPS),
         decided_by="decidedBy" in selected,
-        debtor="debtor" in selected,
-        shop_user="shopUser" in selected,
-        shop_user_contact="shopUser.contact" in selected,
-        matching_debtors="matchingDebtors" in selected,
+        debtor="debtor" in selected and customers,
+        shop_user="shopUser" in selected and shop_users,
+        shop_user_contact="shopUser.contact" in selected and shop_users and customers,
+        matching_debtors="matchingDebtors" in selected and customers,
     )

@@ -188,7 +188,8 @@ class GatehouseGraphQL(ObservedGraphQL):
         except HTTPException as refusal:  # Strawberry's own, answered in plain text otherwise
             return refused_http_request(refusal.status_code, refusal.reason)
         finally:
-            # The answer is sent: its result tree goes now, not with the request's cycles.
+            # The answer is sent: state[_RESULT] (kept for _remembered) would hold its result
+            # tree until the collector frees the request's cycles (docs/operations.md "Memory").
             if isinstance(request, Request):
                 request.scope.get("state", {}).pop(_RESULT, None)
             if sent:
@@ -282,7 +283,8 @@ class GatehouseGraphQL(ObservedGraphQL):
                 request, request_adapter, sub_response, context, root_value, request_data
             )
         finally:
-            context.answered()
+            # Batching is off: one operation a request, so nothing else still reads them.
+            context.forget_loaders()
         state = request.scope.setdefault("state", {})
         parsed = state.get(_PARSED)
         resolved = parsed.parsed if isinstance(parsed, ParsedRequest) else None

@@ -9,7 +9,7 @@ anyway, the nested fields find it in the loaders' caches and answer without awai
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +50,9 @@ async def load_request_page(
         loads.append(loaders.matching_debtors_by_request.load_many(requests))
     if needs.shop_user or needs.shop_user_contact:
         loads.append(_shop_users_with_contacts(loaders, requests, needs.shop_user_contact))
-    await asyncio.gather(*loads)
+    # A batch that fails stays in its loader as a failed future: each field asking for it then
+    # raises that error at its own path, as without this read, instead of the whole page failing.
+    await asyncio.gather(*loads, return_exceptions=True)
 
 
 async def _shop_users_with_contacts(
@@ -61,5 +63,5 @@ async def _shop_users_with_contacts(
         await loaders.contact_person_by_id.load_many({user.contact_id for user in users if user})
 
 
-def _present(ids: Any) -> list[int]:
+def _present(ids: Iterable[int | None]) -> list[int]:
     return sorted({pk for pk in ids if pk is not None})

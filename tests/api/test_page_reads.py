@@ -16,10 +16,12 @@ from typing import Any
 
 import pytest
 
-from models import RegistrationRequest
-from tests.api.sign_in import staff_token
+from models import RegistrationRequest, StaffRole
+from tests.api.session_clock import make_staff
+from tests.api.sign_in import admin_login, staff_token
 from tests.api.test_registration_requests_query import approved_requests
-from tests.graphql_answers import gid
+from tests.graphql_answers import error_codes, gid
+from tests.query_counter import count_queries
 
 PAGE = """
 query($first: Int!) {
@@ -144,3 +146,22 @@ async def test_an_answered_page_leaves_nothing_for_the_collector(client):
     # of the oldest generation (under load that held some 150 MiB: docs/operations.md)
     assert before == {"requests": 0, "result nodes": 0}
     assert after == before
+
+
+async def test_a_reviewer_s_page_reads_nothing_the_role_may_not_see(client):
+    # given a reviewer, who reads requests and customers but not shop users
+    await approved_requests(10)
+    await make_staff("rita@gatehouse.test", StaffRole.REVIEWER)
+    reviewer = (await admin_login(client, "rita@gatehouse.test"))["token"]
+
+    with count_queries() as statements:
+        body = await client.execute(PAGE, {"first": 10}, token=reviewer)
+
+    # then each request's shopUser says FORBIDDEN at its own path, the rest is answered, and
+    # no login was read for the reviewer
+    assert [error["path"][-1] for error in body["errors"]] == ["shopUser"] * 10
+    assert set(error_codes(body)) == {"FORBIDDEN"}
+    node = body["data"]["registrationRequests"]["edges"][0]["node"]
+    assert node["answers"]
+    assert node["matchingDebtors"]
+    assert 'FROM "shop_user"' not in " ".join(statements)
