@@ -15,12 +15,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tortoise.expressions import Q
-
 from models import ContactPerson, Debtor, MergedDebtor, RegistrationAnswer, RegistrationRequest
 from models.field_types import RegistrationFieldType
 from models.normalise import name_key
 from resolvers.answer_types import compact_vat_number
+from resolvers.compiled_reads import rows_where_any, values_where_any
 from resolvers.debtors import normalise_vat_number
 
 VAT_FIELD_KEY = "vat_number"
@@ -51,9 +50,9 @@ async def matching_debtors(clues: Sequence[Clues]) -> list[list[Debtor]]:
         return []
     wanted = _Wanted.of(clues)
     known = await _known_elsewhere(wanted)
-    through_others = known.debtor_ids()
-    debtors = wanted.matched() | Q(id__in=sorted(through_others)) if through_others else wanted.matched()
-    candidates = await Debtor.filter(debtors).order_by("id")
+    candidates = await rows_where_any(
+        Debtor, {**wanted.matched(), "id": sorted(known.debtor_ids())}, order_by="id"
+    )
     by_id = {debtor.id: debtor for debtor in candidates}
     by_email: dict[str | None, list[Debtor]] = defaultdict(list)
     by_vat: dict[str | None, list[Debtor]] = defaultdict(list)
@@ -109,16 +108,12 @@ class _Wanted:
             company_keys=sorted({c.company_key for c in clues if c.company_key}),
         )
 
-    def matched(self) -> Q:
-        """Rows whose email, VAT number or name key is one of these. Only non-empty terms, so
+    def matched(self) -> dict[str, list[str]]:
+        """Rows whose email, VAT number or name key is one of these, as the terms of a read
+        where any matches (resolvers/compiled_reads.py). It leaves out a term without keys, so
         each can use its index (an empty IN compiles to `1=0`, and `1=0 OR …` makes SQLite scan
         the whole table)."""
-        wanted = Q(email__in=self.emails)
-        if self.vat_numbers:
-            wanted |= Q(vat_number__in=self.vat_numbers)
-        if self.company_keys:
-            wanted |= Q(name_key__in=self.company_keys)
-        return wanted
+        return {"email": self.emails, "vat_number": self.vat_numbers, "name_key": self.company_keys}
 
 
 async def _known_elsewhere(wanted: _Wanted) -> _Known:
@@ -126,11 +121,15 @@ async def _known_elsewhere(wanted: _Wanted) -> _Known:
     statement each, every term of it on an index."""
     known = _Known()
     # In the order of the email index, so that SQLite sorts nothing.
-    contacts = ContactPerson.filter(email__in=wanted.emails).order_by("email")
-    for debtor_id, email in await contacts.values_list("debtor_id", "email"):
+    contacts = await values_where_any(
+        ContactPerson, {"email": wanted.emails}, ("debtor_id", "email"), order_by="email"
+    )
+    for debtor_id, email in contacts:
         known.by_contact_email[email].append(debtor_id)
-    merged = MergedDebtor.filter(wanted.matched()).values_list("debtor_id", "email", "vat_number", "name_key")
-    for debtor_id, email, vat_number, company_key in await merged:
+    merged = await values_where_any(
+        MergedDebtor, wanted.matched(), ("debtor_id", "email", "vat_number", "name_key")
+    )
+    for debtor_id, email, vat_number, company_key in merged:
         if email is not None:
             known.by_merged_email[email].append(debtor_id)
         if vat_number is not None:

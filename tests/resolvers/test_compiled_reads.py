@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from models import ContactPerson, Debtor, ShopUser
@@ -96,3 +97,53 @@ async def test_inside_a_transaction_it_reads_through_the_transaction(db):
         rows = await rows_where_in(Debtor, "id", [debtor.id])
 
         assert [row.name for row in rows] == ["Not yet committed"]
+
+
+# --- rows where any of several columns is one of its keys (matching) ---------------------------
+
+
+async def test_rows_where_any_term_matches_are_the_rows_a_queryset_reads(db):
+    for n in range(6):
+        await make_debtor(f"Kwekerij {n}", number=f"K{n}", email=f"k{n}@example.com",
+                          vat_number=f"NL00000000{n}B01")
+    terms = {"email": ["k0@example.com", "k3@example.com", "nobody@example.com"],
+             "vat_number": ["NL000000005B01"], "name_key": []}
+
+    compiled = await compiled_reads.rows_where_any(Debtor, terms, order_by="id")
+    queryset = await Debtor.filter(
+        Q(email__in=terms["email"]) | Q(vat_number__in=terms["vat_number"])
+    ).order_by("id")
+
+    assert values_of(compiled) == values_of(queryset)
+    assert [row.number for row in compiled] == ["K0", "K3", "K5"]
+
+
+async def test_lists_of_keys_padded_to_one_size_share_one_statement(db):
+    for n in range(5):
+        await make_debtor(f"Kwekerij {n}", number=f"K{n}", email=f"k{n}@example.com")
+    compiled_reads._BUILT_ANY.clear()
+
+    three = await compiled_reads.values_where_any(
+        Debtor, {"email": [f"k{n}@example.com" for n in (0, 1, 2)]}, ("number", "email"), order_by="email"
+    )
+    four = await compiled_reads.values_where_any(
+        Debtor, {"email": [f"k{n}@example.com" for n in (4, 3, 2, 1)]}, ("number", "email"), order_by="email"
+    )
+
+    assert three == [("K0", "k0@example.com"), ("K1", "k1@example.com"), ("K2", "k2@example.com")]
+    assert [number for number, _ in four] == ["K1", "K2", "K3", "K4"]
+    assert len(compiled_reads._BUILT_ANY) == 1
+
+
+async def test_no_keys_read_nothing_and_too_many_are_read_the_ordinary_way(db):
+    await make_debtor("Kwekerij", number="K1", email="k1@example.com")
+    compiled_reads._BUILT_ANY.clear()
+
+    with count_queries() as statements:
+        nothing = await compiled_reads.rows_where_any(Debtor, {"email": [], "vat_number": []})
+    many = [f"x{n}@example.com" for n in range(MOST_KEYS_KEPT)] + ["k1@example.com"]
+    found = await compiled_reads.rows_where_any(Debtor, {"email": many})
+
+    assert (nothing, statements) == ([], [])
+    assert [row.number for row in found] == ["K1"]
+    assert compiled_reads._BUILT_ANY == {}
