@@ -65,6 +65,7 @@ from server.request_hygiene import (
 )
 from server.request_ids import RequestIdMiddleware
 from server.request_limit import RequestLimit
+from server.requests_in_flight import RequestsInFlight
 from server.security_headers import SecurityHeaders, allow_public_caching
 from server.settings import Settings
 from server.staff_mfa import OPTIONAL
@@ -344,6 +345,7 @@ def create_app(
         if settings.debug else None
     )
     graphql = GatehouseGraphQL(runtime, cookie, graphiql=graphiql)
+    in_flight = RequestsInFlight()
 
     async def health(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -361,7 +363,7 @@ def create_app(
         async with (
             database(settings.database_url),
             hearing_changes(settings.database_url),
-            background_work(settings, runtime),
+            background_work(settings, runtime, gives_way_to=in_flight.busy),
             metrics.worker_lifetime(),
         ):
             yield
@@ -375,7 +377,10 @@ def create_app(
         Middleware(SecurityHeaders, strict_transport_security=settings.cookie_secure),
         Middleware(RequestIdMiddleware),
         # Times and counts every answer, refusals of the middleware below included.
-        Middleware(ObservedRequests, access_log=settings.access_log and settings.log_format == JSON),
+        Middleware(
+            ObservedRequests, access_log=settings.access_log and settings.log_format == JSON,
+            in_flight=in_flight,
+        ),
         cross_origin(settings.cors_origins, settings.public_url),
         # Inside CORS, so a storefront can read its 429; first after it, so a flood costs little.
         Middleware(RequestLimit, runtime=runtime),

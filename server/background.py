@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from mail.backends import ConsoleBackend, MailBackend, SmtpBackend
 from mail.delivery import Deliverer
@@ -69,12 +69,18 @@ def deliverer(settings: Settings, runtime: Runtime) -> Deliverer:
     return Deliverer(mail_backend(settings), settings.mail_from, clock=runtime.now, jobs=mail_jobs(runtime))
 
 
-def webhook_deliverer(runtime: Runtime) -> WebhookDeliverer | None:
-    """The webhook delivery loop; None without GATEHOUSE_SECRET_KEY, which seals every webhook's
-    signing secret: without it no webhook can be made, so none has anything to deliver."""
+def webhook_deliverer(
+    runtime: Runtime, *, gives_way_to: Callable[[], bool] | None = None
+) -> WebhookDeliverer | None:
+    """The webhook delivery loop, giving way while `gives_way_to()` (the process is answering
+    requests); None without GATEHOUSE_SECRET_KEY, which seals every webhook's signing secret:
+    without it no webhook can be made, so none has anything to deliver."""
     if runtime.secrets is None:
         return None
-    return WebhookDeliverer(runtime.secrets, allow_private=runtime.webhook_allow_private, clock=runtime.now)
+    return WebhookDeliverer(
+        runtime.secrets, allow_private=runtime.webhook_allow_private, clock=runtime.now,
+        gives_way_to=gives_way_to,
+    )
 
 
 async def _remind(runtime: Runtime) -> None:
@@ -99,7 +105,10 @@ async def _purge_webhook_deliveries(runtime: Runtime) -> None:
 
 
 @contextlib.asynccontextmanager
-async def background_work(settings: Settings, runtime: Runtime) -> AsyncIterator[None]:
+async def background_work(
+    settings: Settings, runtime: Runtime, *, gives_way_to: Callable[[], bool] | None = None
+) -> AsyncIterator[None]:
+    """The loops below, until the block ends; the webhooks' gives way while `gives_way_to()`."""
     stop = asyncio.Event()
     tasks = [
         asyncio.create_task(
@@ -126,7 +135,7 @@ async def background_work(settings: Settings, runtime: Runtime) -> AsyncIterator
             name="webhook delivery purge",
         ),
     ]
-    if (webhooks := webhook_deliverer(runtime)) is not None:
+    if (webhooks := webhook_deliverer(runtime, gives_way_to=gives_way_to)) is not None:
         tasks.append(asyncio.create_task(
             webhooks.run(stop, interval=settings.webhook_poll_seconds), name="webhook delivery"
         ))

@@ -38,6 +38,7 @@ from server.graphql_outcome import (
 from server.metrics import record_graphql_request
 from server.request_hygiene import UnreadableRequest
 from server.request_ids import is_client_disconnect
+from server.requests_in_flight import RequestsInFlight
 
 access_logger = logging.getLogger("gatehouse.access")
 
@@ -78,11 +79,15 @@ class ObservedGraphQL(GraphQL[Context, None]):
 
 
 class ObservedRequests:
-    """Times each HTTP request to the end of its answer; counts it, logs it (`access_log`)."""
+    """Times each HTTP request to the end of its answer; counts it, logs it (`access_log`), and
+    keeps `in_flight` counting the requests under way."""
 
-    def __init__(self, app: ASGIApp, *, access_log: bool = False) -> None:
+    def __init__(
+        self, app: ASGIApp, *, access_log: bool = False, in_flight: RequestsInFlight | None = None
+    ) -> None:
         self.app = app
         self.access_log = access_log
+        self.in_flight = in_flight or RequestsInFlight()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -100,6 +105,7 @@ class ObservedRequests:
                 answering = True
             await send(message)
 
+        self.in_flight.started()
         try:
             await self.app(scope, receive, send_noting_status)
         except Exception as error:
@@ -112,6 +118,7 @@ class ObservedRequests:
                 note_outcome(scope, GraphQLErrorCode.INTERNAL)
             raise
         finally:
+            self.in_flight.ended()
             self._observe(scope, status, time.perf_counter() - started, disconnected=disconnected)
 
     def _observe(self, scope: Scope, status: int, seconds: float, *, disconnected: bool) -> None:

@@ -14,10 +14,13 @@ from standardwebhooks.webhooks import Webhook as StandardWebhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from auth.secret_box import SecretBox
-from models import WebhookDelivery, WebhookDeliveryStatus, WebhookMessage
+from models import Webhook, WebhookDelivery, WebhookDeliveryStatus, WebhookMessage
+from tests.db_triggers import updates_skipped, writes_refused
+from tests.query_counter import count_queries
 from tests.webhooks.factories import BOX, deliverer, make_webhook, queue_event
 from tests.webhooks.receiver import Received, hand_signature
-from webhooks.delivery import DeliveryReport
+from webhooks.delivered import DeliveredLedger
+from webhooks.delivery import DeliveryReport, RetryPolicy
 from webhooks.secrets import new_secret
 
 
@@ -312,3 +315,106 @@ async def test_two_deliverers_on_postgres_send_each_of_200_deliveries_once(pg_db
     assert len(ids) == len(set(ids)) == 200
     assert await WebhookDelivery.filter(status=WebhookDeliveryStatus.DELIVERED, attempts=1).count() == 200
 
+
+
+async def test_a_claim_of_40_deliveries_costs_the_statements_of_a_claim_of_5(db, receiver, clock):
+    webhook = await make_webhook(receiver.url())
+    queued = [await queue_event(webhook) for _ in range(45)]
+    webhooks = deliverer(clock)
+
+    with count_queries() as for_five:
+        five = await webhooks.claim_due(5)
+    with count_queries() as for_forty:
+        forty = await webhooks.claim_due(40)
+
+    assert (len(five), len(forty)) == (5, 40)
+    assert len(for_five) == len(for_forty) <= 4  # the read with its locks, the lease (and BEGIN/COMMIT)
+    assert {delivery.id for delivery in five + forty} == {delivery.id for delivery in queued}
+    leased = await WebhookDelivery.filter(webhook_id=webhook.id).values_list("attempts", "next_attempt_at")
+    assert set(leased) == {(1, clock.now + RetryPolicy().lease)}
+
+
+async def test_a_claim_that_loses_one_of_its_deliveries_to_another_deliverer_takes_none(db, receiver, clock):
+    webhook = await make_webhook(receiver.url())
+    taken = (await queue_event(webhook), await queue_event(webhook), await queue_event(webhook))[0]
+    webhooks = deliverer(clock)
+
+    # another deliverer's claim changed one of the rows between this claim's read and its lease
+    async with updates_skipped(WebhookDelivery._meta.db, "webhook_delivery", when=f"OLD.id = {taken.id}"):
+        lost = await webhooks.claim_due(10)
+
+    assert lost == []
+    assert {row.attempts for row in await WebhookDelivery.filter(webhook_id=webhook.id)} == {0}
+    assert len(await webhooks.claim_due(10)) == 3  # nothing of the lost claim was left behind
+    assert receiver.received == []
+
+
+async def test_successes_are_written_down_together_each_as_it_was_answered(db, receiver, clock):
+    webhook = await make_webhook(receiver.url(), failing_since=clock.now - timedelta(hours=1))
+    deliveries = [await queue_event(webhook) for _ in range(20)]
+    ledger = DeliveredLedger(clock)
+    started = clock.now
+
+    with count_queries() as statements:
+        for index, delivery in enumerate(deliveries):
+            clock.advance(seconds=1)
+            ledger.note(delivery, 204 if index % 2 else 200)
+        await ledger.flush()
+
+    assert len(statements) == 2  # the deliveries, and their webhook no longer failing
+    rows = await WebhookDelivery.filter(webhook_id=webhook.id).order_by("id")
+    assert [(row.status, row.last_status_code, row.delivered_at, row.last_error) for row in rows] == [
+        (WebhookDeliveryStatus.DELIVERED, 204 if n % 2 else 200, started + timedelta(seconds=n + 1), None)
+        for n in range(20)
+    ]
+    assert (await Webhook.get(id=webhook.id)).failing_since is None
+
+
+async def test_a_success_whose_writing_fails_goes_again_with_its_id_once_the_lease_ends(db, receiver, clock):
+    delivery = await queue_event(await make_webhook(receiver.url()))
+    webhooks = deliverer(clock)
+
+    async with writes_refused(
+        WebhookDelivery._meta.db, "webhook_delivery", "UPDATE", when="NEW.status = 'DELIVERED'"
+    ):
+        answered = await webhooks.deliver_due()
+    left = await reloaded(delivery)
+    clock.advance(seconds=RetryPolicy().lease.total_seconds() - 1)
+    before_the_lease_ends = await webhooks.deliver_all_due()
+    clock.advance(seconds=1)
+    again = await webhooks.deliver_all_due()
+
+    assert answered == DeliveryReport(delivered=1)  # the receiver answered; it was not written down
+    assert (left.status, left.attempts) == (WebhookDeliveryStatus.QUEUED, 1)
+    assert before_the_lease_ends.handled == 0
+    assert again == DeliveryReport(delivered=1)
+    first, second = receiver.received
+    assert first.headers["webhook-id"] == second.headers["webhook-id"]
+    assert (await reloaded(delivery)).status == WebhookDeliveryStatus.DELIVERED
+
+
+async def test_while_it_gives_way_the_loop_starts_one_attempt_at_a_time_at_its_rate(db, receiver):
+    webhook = await make_webhook(receiver.url())
+    for _ in range(30):
+        await queue_event(webhook)
+    answering_requests = True
+    stop = asyncio.Event()
+    webhooks = deliverer(
+        lambda: datetime.now(UTC) + timedelta(seconds=1),
+        gives_way_to=lambda: answering_requests, rate_while_giving_way=10,
+    )
+    running = asyncio.create_task(webhooks.run(stop, interval=0.05))
+    try:
+        await asyncio.sleep(0.5)
+        while_giving_way = len(receiver.received)
+        answering_requests = False
+        started = time.monotonic()
+        while len(receiver.received) < 30:
+            assert time.monotonic() - started < 10, "the loop went on giving way"
+            await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        await running
+
+    assert 1 <= while_giving_way <= 6  # the first at once, then 10 a second
+    assert await WebhookDelivery.filter(status=WebhookDeliveryStatus.DELIVERED).count() == 30
