@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +42,7 @@ import httpx
 from tortoise.transactions import in_transaction
 
 from bench.api import ADMIN_LOGIN, FORM, verdict
+from bench.cores import all_cores, can_split, pin
 from bench.load import Figures, hammer
 from bench.peers.processes import process_cpu_seconds
 from bench.seed import ADMIN_EMAIL, PASSWORD, Size, seed_accounts
@@ -99,6 +102,10 @@ class ReceiverProcess:
     def kill(self) -> None:
         if self._process.is_alive():
             self._process.kill()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
 
 
 @dataclass(frozen=True)
@@ -227,10 +234,30 @@ async def form_under_drain(
     return FormUnderDrain(idle, busy, drain)
 
 
+@contextlib.contextmanager
+def hosts_apart(measured: LiveServer, elsewhere: list[int | None]) -> Iterator[None]:
+    """As if on hosts of their own: the instance measured and the load generator (this process,
+    alone in the idle measure too) on the first core; PostgreSQL, the receiver and the other
+    instances (the processes `elsewhere`) on the others. Then every process on every core again."""
+    everything = all_cores()
+    first, *others = sorted(everything)
+    rest = [pid for pid in elsewhere if pid is not None]
+    for pid in rest:
+        pin(pid, others)
+    pin(os.getpid(), [first], descendants=False)
+    if measured.process is not None:
+        pin(measured.process.pid, [first])
+    try:
+        yield
+    finally:
+        for pid in [os.getpid(), *rest]:
+            pin(pid, everything)
+
+
 async def delivery_rates(
     database_url: str, first: LiveServer, folder: Path, stack: ExitStack, debtors: list[Debtor]
-) -> None:
-    """Prints the rates with `first` alone, then with a second instance (left running)."""
+) -> LiveServer:
+    """Prints the rates with `first` alone, then with a second instance (left running, returned)."""
     print(f"\nDelivery rate, {len(debtors)} events committed at once, to a receiver answering 200 at once:")
     one = await drain(debtors, [first])
     print(one.line("one instance"))
@@ -238,6 +265,7 @@ async def delivery_rates(
     stack.callback(second.stop)
     two = await drain(debtors, [first, second])
     print(two.line("two instances"))
+    return second
 
 
 async def measure(cluster: PostgresCluster, folder: Path, stack: ExitStack, quick: bool) -> None:
@@ -253,10 +281,7 @@ async def measure(cluster: PostgresCluster, folder: Path, stack: ExitStack, quic
         first = start_server(cluster.url, folder / "first.log")
         stack.callback(first.stop)
         create_webhook(first, receiver.url)
-        await delivery_rates(cluster.url, first, folder, stack, debtors)
-
-        print(f"\nregistrationForm at c={CONCURRENCY}, in batches of {DRAIN_BATCH} (both instances deliver):")
-        delivering = await form_under_drain(first, debtors, form_requests, "first instance")
+        second = await delivery_rates(cluster.url, first, folder, stack, debtors)
         # An instance that delivers nothing: its round at start finds nothing due, the next is
         # an hour away. What is left of the drain's cost there is the machine's, not the process's.
         apart = LiveServer(
@@ -264,19 +289,47 @@ async def measure(cluster: PostgresCluster, folder: Path, stack: ExitStack, quic
             environment={**SERVER_ENVIRONMENT, "GATEHOUSE_WEBHOOK_POLL_SECONDS": "3600"},
         ).start()
         stack.callback(apart.stop)
-        bystander = await form_under_drain(apart, debtors, form_requests, "third (not delivering)")
+
+        print(f"\nregistrationForm at c={CONCURRENCY}, in batches of {DRAIN_BATCH} (two instances deliver), "
+              "every process on every core:")
+        shared = [
+            await form_under_drain(first, debtors, form_requests, "first instance (delivering)"),
+            await form_under_drain(apart, debtors, form_requests, "third (not delivering)"),
+        ]
+        split: list[FormUnderDrain] = []
+        if can_split():
+            print("\nThe same, the instance measured and the load generator on one core; PostgreSQL, the "
+                  "receiver and the other instances on the other(s), as on hosts of their own:")
+            servers = {"first": first, "second": second, "third": apart}
+            measured = (("first", "first instance (delivering)"), ("third", "third (not delivering)"))
+            for name, label in measured:
+                elsewhere = [cluster.postmaster_pid, receiver.pid] + [
+                    server.process.pid for other, server in servers.items()
+                    if other != name and server.process is not None
+                ]
+                with hosts_apart(servers[name], elsewhere):
+                    split.append(await form_under_drain(servers[name], debtors, form_requests, label))
     received, distinct = receiver.stop()
-    queued = 4 * events
+    queued = (2 + len(shared) + len(split)) * events  # the rates' two drains, then one a measure
     print(f"\nThe receiver got {received} requests with {distinct} distinct webhook-ids "
           f"({queued} events queued).")
+    report_targets(events, shared, split, received=received, distinct=distinct, queued=queued)
 
+
+def report_targets(
+    events: int, shared: list[FormUnderDrain], split: list[FormUnderDrain], *,
+    received: int, distinct: int, queued: int,
+) -> None:
     print("\nTargets:")
     label = f"form p99 while {events} events drain within {TARGET_RATIO}x of idle:"
-    print(f"  {label:60} {delivering.ratio:.2f}x  {verdict(delivering.ratio <= TARGET_RATIO)}")
-    label = "  the same on an instance that delivers nothing:"
-    print(f"  {label:60} {bystander.ratio:.2f}x  {verdict(bystander.ratio <= TARGET_RATIO)}")
+    print(f"  {label}")
+    kinds = ("a delivering instance", "an instance delivering nothing")
+    for layout, measures in (("every process on every core", shared), ("hosts apart", split)):
+        for what, measured in zip(kinds, measures, strict=False):
+            line = f"{what}, {layout}:"
+            print(f"    {line:64} {measured.ratio:.2f}x  {verdict(measured.ratio <= TARGET_RATIO)}")
     label = "each event delivered once:"
-    print(f"  {label:60} {distinct}/{received}  {verdict(received == distinct == queued)}")
+    print(f"  {label:66} {distinct}/{received}  {verdict(received == distinct == queued)}")
 
 
 async def run(quick: bool) -> None:

@@ -105,10 +105,15 @@ class PostgresCluster:
         )
         return f"postgres://{self.user}@127.0.0.1:{self.port}/{name}"
 
+    @property
+    def postmaster_pid(self) -> int | None:
+        """The server's first process, parent of every backend; None while it is down."""
+        pid_file = self.folder / "data" / "postmaster.pid"
+        return int(pid_file.read_text().splitlines()[0]) if pid_file.exists() else None
+
     def stop(self) -> None:
         pid_file = self.folder / "data" / "postmaster.pid"
-        if pid_file.exists():
-            pid = int(pid_file.read_text().splitlines()[0])
+        if (pid := self.postmaster_pid) is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGQUIT)  # immediate shutdown: nothing here is worth keeping
             deadline = time.monotonic() + 10
