@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from auth.permissions import PasswordChangeNotPending, SeesColleagues, reaching
+from auth.permissions import PasswordChangeNotPending, SeesColleagues, require_reach
 from auth.roles import Capability
 from models import CompanyRole, ShopUserStatus
 from models import ContactPerson as ContactPersonModel
@@ -129,10 +129,10 @@ class Debtor(Node):
         )
 
     @strawberry.field(
-        permission_classes=reaching(Capability.READ_CUSTOMERS),
         description="The debtor's contact persons; a shop user sees only its own.",
     )
     async def contacts(self, info: GatehouseInfo) -> list[ContactPerson]:
+        require_reach(info, Capability.READ_CUSTOMERS)
         rows = await info.context.loaders.contacts_by_debtor.load(self.pk)
         return [ContactPerson.from_model(row) for row in visible_contacts(info, rows)]
 
@@ -168,18 +168,18 @@ class ContactPerson(Node):
         )
 
     @strawberry.field(
-        permission_classes=reaching(Capability.READ_CUSTOMERS),
         description="The company the person belongs to.",
     )
     async def debtor(self, info: GatehouseInfo) -> Debtor:
+        require_reach(info, Capability.READ_CUSTOMERS)
         return Debtor.from_model(existing(await info.context.loaders.debtor_by_id.load(self.debtor_pk)))
 
     @strawberry.field(
-        permission_classes=reaching(Capability.READ_SHOP_USERS),
         description="The person's logins, one per shop at most: staff see those of their shops "
         "(with a role that reads shop users, else FORBIDDEN); a shop user sees only itself.",
     )
     async def shop_users(self, info: GatehouseInfo) -> list[ShopUser]:
+        require_reach(info, Capability.READ_SHOP_USERS)
         rows = await info.context.loaders.shop_users_by_contact.load(self.pk)
         return [ShopUser.from_model(row) for row in visible_shop_users(info, rows)]
 
@@ -278,33 +278,31 @@ class ShopUser(Node):
         return [ShopUser.from_model(row) for row in rows]
 
     @strawberry.field(
-        permission_classes=reaching(Capability.READ_CUSTOMERS),
         description="The person this login belongs to.",
         graphql_type=ContactPerson,
     )
     def contact(self, info: GatehouseInfo) -> Soon[ContactPerson]:
+        require_reach(info, Capability.READ_CUSTOMERS)
         return now_or_later(
             info.context.loaders.contact_person_by_id, self.model.contact_id,
             lambda row: ContactPerson.from_model(existing(row)),
         )
 
     @strawberry.field(
-        permission_classes=reaching(Capability.READ_CUSTOMERS),
         description="The contact person's company.",
     )
     async def debtor(self, info: GatehouseInfo) -> Debtor:
+        require_reach(info, Capability.READ_CUSTOMERS)
         return Debtor.from_model(await self._debtor_model(info))
 
-    @strawberry.field(
-        permission_classes=reaching(Capability.READ_SHOPS), description="The shop this login is for."
-    )
+    @strawberry.field(description="The shop this login is for.")
     async def shop(self, info: GatehouseInfo) -> ShopRef:
+        require_reach(info, Capability.READ_SHOPS)
         from schema.shops import Shop
 
         return Shop.from_model(existing(await info.context.loaders.shop_by_id.load(self.model.shop_id)))
 
     @strawberry.field(
-        permission_classes=reaching(Capability.READ_CUSTOMERS),
         description="Where an order of `amount` goes under this user's order rules, so a storefront "
         "never re-implements them.",
     )
@@ -319,6 +317,7 @@ class ShopUser(Node):
             ),
         ],
     ) -> OrderPolicy:
+        require_reach(info, Capability.READ_CUSTOMERS)
         if not amount.is_finite() or amount < 0:
             raise ClientInputError(
                 UserInputError.of(ErrorCode.INVALID, "Use an amount of 0 or more.", "amount")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.permissions import reaches, reaching
+from auth.permissions import reaches, require_reach
 from auth.roles import Capability
 from models import ApprovalMode, RegistrationStatus
 from models import RegistrationAnswer as RegistrationAnswerModel
@@ -114,8 +114,9 @@ class RegistrationForm:
     "editing or deleting the field later changes no answer given."
 )
 class RegistrationAnswer:
-    # What the labels are read from: only the fields asked for are worked out (a review page
-    # asks for 300 answers' key, label and value, never their every language).
+    # What the labels and shown value are read from: those are worked out only when asked for
+    # (a review page asks for 300 answers' key, label and value, never their every language).
+    # `label` is a dictionary lookup, cheaper than the resolver that would defer it.
     model: strawberry.Private[RegistrationAnswerModel]
     language: strawberry.Private[str]
     shop_languages: strawberry.Private[list[str]]
@@ -129,6 +130,10 @@ class RegistrationAnswer:
         description="The chosen option values of a MULTI_CHOICE; for other types the one value "
         "(empty when an optional question was left out)."
     )
+    label: str = strawberry.field(
+        description="The question's label in the language asked (answers(language:)), else the "
+        "one the applicant read."
+    )
 
     @classmethod
     def from_model(
@@ -140,17 +145,11 @@ class RegistrationAnswer:
             language=language,
             shop_languages=shop_languages,
             key=answer.key,
+            label=answer_label(answer, language),
             type=answer.type,
             value=answer.value,
             values=answer.values,
         )
-
-    @strawberry.field(
-        description="The question's label in the language asked (answers(language:)), else the "
-        "one the applicant read."
-    )
-    def label(self) -> str:
-        return answer_label(self.model, self.language)
 
     @strawberry.field(
         description=f"The question's label in every language it had when answered: {IN_SHOP_ORDER}."
@@ -200,11 +199,11 @@ class RegistrationRequest(Node):
         )
 
     @strawberry.field(
-        permission_classes=reaching(Capability.READ_SHOPS),
         description="The shop registered with.",
         graphql_type=Shop,
     )
     def shop(self, info: GatehouseInfo) -> Soon[Shop]:
+        require_reach(info, Capability.READ_SHOPS)
         return now_or_later(
             info.context.loaders.shop_by_id, self.model.shop_id, lambda row: Shop.from_model(existing(row))
         )
@@ -260,11 +259,11 @@ class RegistrationRequest(Node):
         )
 
     @strawberry.field(
-        permission_classes=reaching(Capability.READ_CUSTOMERS),
         description="The debtor an approval linked or made; null until approved.",
         graphql_type=Debtor | None,
     )
     def debtor(self, info: GatehouseInfo) -> Soon[Debtor | None]:
+        require_reach(info, Capability.READ_CUSTOMERS)
         if self.model.debtor_id is None:
             return None
         return now_or_later(
@@ -273,12 +272,12 @@ class RegistrationRequest(Node):
         )
 
     @strawberry.field(
-        permission_classes=reaching(Capability.READ_SHOP_USERS),
         description="The shop user an approval made; null until approved. Staff whose role does "
         "not read shop users (REVIEWER): FORBIDDEN.",
         graphql_type=ShopUser | None,
     )
     def shop_user(self, info: GatehouseInfo) -> Soon[ShopUser | None]:
+        require_reach(info, Capability.READ_SHOP_USERS)
         if self.model.shop_user_id is None:
             return None
         return now_or_later(
@@ -287,13 +286,13 @@ class RegistrationRequest(Node):
         )
 
     @strawberry.field(
-        permission_classes=reaching(Capability.READ_CUSTOMERS),
         description="Existing debtors this request matches: a contact or debtor with the same "
         "email, the same VAT number (answer `vat_number`), or the company's name. Approval "
         "links to the first.",
         graphql_type=list[Debtor],
     )
     def matching_debtors(self, info: GatehouseInfo) -> Soon[list[Debtor]]:
+        require_reach(info, Capability.READ_CUSTOMERS)
         return now_or_later(
             info.context.loaders.matching_debtors_by_request, self.model,
             lambda rows: [Debtor.from_model(row) for row in rows],

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -163,6 +164,10 @@ class GatehouseGraphQL(ObservedGraphQL):
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_request_json(data)
+
+    def encode_json(self, data: object) -> bytes:
+        # A page of 100 requests is some 2,000 values: orjson writes them in a tenth of the time.
+        return orjson.dumps(data)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Gatehouse's own page, its files served from here: Strawberry's loads them from a CDN.
