@@ -25,8 +25,10 @@ from webhooks.addresses import allowed_addresses
 
 # How many connections one deliverer keeps open at most, to all receivers together.
 MAX_CONNECTIONS = 64
-# An idle connection to a receiver is kept this long for its next delivery.
-KEEPALIVE_SECONDS = 30.0
+# An idle connection to a receiver is kept this long for its next delivery: less than the
+# 5 s after which Node's and uvicorn's servers close one, so a delivery never goes out on a
+# connection the receiver is closing at that moment (a ReadError, and a retry 30 s later).
+KEEPALIVE_SECONDS = 4.0
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
