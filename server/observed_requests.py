@@ -80,7 +80,7 @@ class ObservedGraphQL(GraphQL[Context, None]):
 
 class ObservedRequests:
     """Times each HTTP request to the end of its answer; counts it, logs it (`access_log`), and
-    keeps `in_flight` counting the requests under way."""
+    keeps `in_flight` counting the GraphQL requests under way."""
 
     def __init__(
         self, app: ASGIApp, *, access_log: bool = False, in_flight: RequestsInFlight | None = None
@@ -105,7 +105,10 @@ class ObservedRequests:
                 answering = True
             await send(message)
 
-        self.in_flight.started()
+        # Only GraphQL: probes of /health and /metrics every second would keep any instance busy.
+        counted = scope["path"] == GRAPHQL_PATH
+        if counted:
+            self.in_flight.started()
         try:
             await self.app(scope, receive, send_noting_status)
         except Exception as error:
@@ -118,7 +121,8 @@ class ObservedRequests:
                 note_outcome(scope, GraphQLErrorCode.INTERNAL)
             raise
         finally:
-            self.in_flight.ended()
+            if counted:
+                self.in_flight.ended()
             self._observe(scope, status, time.perf_counter() - started, disconnected=disconnected)
 
     def _observe(self, scope: Scope, status: int, seconds: float, *, disconnected: bool) -> None:

@@ -65,9 +65,14 @@ class DeliveredLedger:
 async def write_delivered(batch: list[WebhookDelivery]) -> None:
     """Each delivery of `batch` DELIVERED as noted, and their webhooks no longer failing.
 
-    Two statements, no transaction: each holds on its own, and a crash between them leaves
-    delivered events whose webhooks the next success clears. The failing mark is cleared
-    whatever the claims read: a failure of another delivery may have set it since."""
+    A statement for the deliveries, then one a webhook, no transaction: each holds on its own,
+    and a crash between them leaves delivered events whose webhooks the next success clears.
+    A webhook's failing mark is cleared whatever the claims read, unless it was set after the
+    webhook's last success of the batch: a failure that came later still counts."""
     await WebhookDelivery.bulk_update(batch, fields=list(RECORDED_FIELDS))
-    webhook_ids = {delivery.webhook_id for delivery in batch}
-    await Webhook.filter(id__in=webhook_ids, failing_since__isnull=False).update(failing_since=None)
+    last_success: dict[int, datetime] = {}
+    for delivery in batch:  # noted in the order answered: the last one of a webhook wins
+        if delivery.delivered_at is not None:
+            last_success[delivery.webhook_id] = delivery.delivered_at
+    for webhook_id, at in last_success.items():
+        await Webhook.filter(id=webhook_id, failing_since__lte=at).update(failing_since=None)

@@ -57,7 +57,10 @@ async def call(server: LiveServer, query: str, token: str | None = None, **varia
 
 
 async def receive(socket: ClientConnection, seconds: float = ARRIVES_WITHIN) -> dict:
-    return json.loads(await asyncio.wait_for(socket.recv(), timeout=seconds))
+    message = await asyncio.wait_for(socket.recv(), timeout=seconds)
+    # graphql-transport-ws speaks in text frames: browser clients drop a binary one.
+    assert isinstance(message, str), f"a binary frame: {message!r}"
+    return json.loads(message)
 
 
 @asynccontextmanager

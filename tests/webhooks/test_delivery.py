@@ -418,3 +418,18 @@ async def test_while_it_gives_way_the_loop_starts_one_attempt_at_a_time_at_its_r
 
     assert 1 <= while_giving_way <= 6  # the first at once, then 10 a second
     assert await WebhookDelivery.filter(status=WebhookDeliveryStatus.DELIVERED).count() == 30
+
+
+async def test_a_failure_marked_after_a_success_that_waits_to_be_written_keeps_its_mark(db, receiver, clock):
+    webhook = await make_webhook(receiver.url())
+    delivery = await queue_event(webhook)
+    # another delivery of the webhook failed a second after this one's answer, before it was written
+    failed_at = clock.now + timedelta(seconds=1)
+    await Webhook.filter(id=webhook.id).update(failing_since=failed_at)
+    ledger = DeliveredLedger(clock)
+
+    ledger.note(delivery, 200)
+    await ledger.flush()
+
+    assert (await reloaded(delivery)).status == WebhookDeliveryStatus.DELIVERED
+    assert (await Webhook.get(id=webhook.id)).failing_since == failed_at
