@@ -104,8 +104,9 @@ def reaches(viewer: Viewer | None, capability: Capability) -> bool:
 def require_reach(info: Info, capability: Capability) -> None:
     """`reaches`, checked first thing in such a field's resolver: FORBIDDEN as `may(capability)`
     words it. A check in the resolver rather than a permission class, because those fields
-    come a hundred times a page, and a permission class wraps its field in an extension that
-    makes graphql-core await every value (the staff page of 100 read x0.78 without)."""
+    come a hundred times a page, and a permission class wraps its field in a field extension
+    whose machinery costs more than the check (with orjson and answer labels looked up at
+    once, the staff page of 100 took x0.93 the instructions; docs/benchmarks.md)."""
     if not reaches(_viewer(info), capability):
         CAPABLE[capability]().on_unauthorized()
 
@@ -215,8 +216,6 @@ def signed_in() -> list[type[BasePermission]]:
 def may(capability: Capability) -> list[type[BasePermission]]:
     """What every staff field lists: signed in, unrestricted, and a role with `capability`."""
     return [*signed_in(), CAPABLE[capability]]
-
-
 
 
 def company_admin() -> list[type[BasePermission]]:

@@ -11,11 +11,8 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable
-from pathlib import Path
 
-from bench.peers.processes import process_tree
-
-PROC = Path("/proc")
+from bench.peers.processes import PROC, process_tree
 
 
 def all_cores() -> set[int]:

@@ -1,5 +1,6 @@
-"""Whether this process is answering HTTP requests: background work that shares its event loop
-(webhook delivery) gives way while it is, and for a moment after the last request.
+"""Whether this process is answering GraphQL requests (server/observed_requests.py counts them):
+background work that shares its event loop (webhook delivery) gives way while it is, and for a
+moment after the last request.
 
 The moment matters: under load the count of requests under way touches zero between one
 answer and the next request many times a second, and work that rushed in at each of those

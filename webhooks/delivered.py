@@ -1,4 +1,5 @@
-"""Deliveries that arrived, written down together: two statements for all that arrived meanwhile.
+"""Deliveries that arrived, written down together: one statement for all that arrived meanwhile,
+and one for each of their webhooks' failing marks.
 
 Attempts end one by one, and each success written on its own costs two statements (the
 delivery, then its webhook's failing mark), the largest share of a delivery's cost on the
